@@ -1,0 +1,70 @@
+# One entry point for humans and CI (.ci/run calls `make test`).
+PY ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+SPEC := openapi.yaml
+LINT_PATHS := $(wildcard src tests bench examples scripts generator)
+export PATH := $(BIN):$(PATH)
+
+.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test bench demo vendor lock clean
+
+venv: $(STAMP)
+
+# Rebuilt whenever the pins or pyproject change; works on a fresh clone with only python3.
+$(STAMP): pyproject.toml $(wildcard requirements/*.txt)
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements/dev.txt -e '.[dev,emulator]'
+	touch $@
+
+generate: $(STAMP)
+	$(BIN)/python generator/generate.py --spec $(SPEC) --out generated
+
+# Drift: regenerate into a temp dir and compare with the committed tree.
+check-generated: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python generator/generate.py --spec $(SPEC) --out "$$tmp" && \
+	diff -r -x __pycache__ generated "$$tmp" && echo "generated/ is up to date" || \
+	{ echo "generated/ is stale: run 'make generate' and commit"; exit 1; }
+
+validate-spec: $(STAMP)
+	$(BIN)/openapi-spec-validator $(SPEC)
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict src/ddcases
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: venv validate-spec check-generated lint typecheck pytest
+
+bench: $(STAMP)
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+demo: $(STAMP)
+	@if [ -f examples/triage.py ]; then $(BIN)/python examples/triage.py; \
+	else echo "examples/triage.py not written yet"; fi
+
+# make vendor DEST=dir NAME=pkgname: self-contained copy of the SDK under another package name.
+vendor: $(STAMP)
+	@test -n "$(DEST)" -a -n "$(NAME)" || { echo "usage: make vendor DEST=dir NAME=pkgname"; exit 2; }
+	$(BIN)/python scripts/vendor.py --dest $(DEST) --name $(NAME)
+
+# Refresh requirements/dev.txt from the newest releases allowed by pyproject.toml.
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PY) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/python" -m pip install -q --disable-pip-version-check '.[dev,emulator]' && \
+	{ head -n 2 requirements/dev.txt; "$$tmp/venv/bin/python" -m pip freeze --exclude-editable \
+	  | grep -viE '^(ddcases|pip|setuptools|wheel)=='; } > "$$tmp/dev.txt" && mv "$$tmp/dev.txt" requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
