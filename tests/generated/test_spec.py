@@ -1,0 +1,144 @@
+"""openapi.yaml is valid, its examples match its schemas, and the generated models round-trip them."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+import ddcases_api.models as api_models
+import ddcases_schema.models as schema_models
+
+from ._spec import (
+    OPERATION_IDS,
+    SPEC_PATH,
+    media_examples,
+    normalise,
+    operations,
+    resolve,
+    schema_name,
+    snake,
+    spec,
+)
+
+
+def test_spec_validates() -> None:
+    validate(spec(), base_uri=SPEC_PATH.as_uri())
+
+
+def test_operation_ids_are_the_thirteen() -> None:
+    assert sorted(operations()) == sorted(OPERATION_IDS)
+
+
+def _all_examples() -> list[tuple[str, dict[str, Any], Any]]:
+    """(where, schema, example) for every example in the spec: media types and schema properties."""
+    found: list[tuple[str, dict[str, Any], Any]] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            if "schema" in node and ("example" in node or "examples" in node):
+                found.extend((where, node["schema"], ex) for ex in media_examples(node))
+            elif "example" in node and ("type" in node or "$ref" in node or "allOf" in node):
+                found.append((where, node, node["example"]))
+            for key, child in node.items():
+                if key not in ("example", "examples"):
+                    walk(child, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                walk(child, f"{where}/{i}")
+
+    walk(spec(), "#")
+    return found
+
+
+EXAMPLES = _all_examples()
+
+
+@pytest.mark.parametrize(("where", "schema", "example"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_example_matches_schema(where: str, schema: dict[str, Any], example: Any) -> None:
+    # Carry the components along so "#/components/..." refs resolve; OAS30Validator knows nullable.
+    OAS30Validator({**schema, "components": spec()["components"]}).validate(example)
+
+
+def test_examples_were_found() -> None:
+    assert len(EXAMPLES) >= 13
+
+
+def _module(operation_id: str) -> Any:
+    return importlib.import_module(f"ddcases_api.api.case_management.{snake(operation_id)}")
+
+
+@pytest.mark.parametrize("operation_id", OPERATION_IDS)
+def test_endpoint_module_exists(operation_id: str) -> None:
+    module = _module(operation_id)
+    assert callable(module.asyncio_detailed)
+
+
+def _request_cases() -> list[tuple[str, str, Any]]:
+    cases = []
+    for op_id, (_method, _path, op) in operations().items():
+        for media in (op.get("requestBody") or {}).get("content", {}).values():
+            cases.extend((op_id, schema_name(media["schema"]), ex) for ex in media_examples(media))
+    return cases
+
+
+REQUESTS = _request_cases()
+
+
+@pytest.mark.parametrize(("operation_id", "model", "example"), REQUESTS)
+def test_request_example_serialises_unchanged(operation_id: str, model: str, example: Any) -> None:
+    body = getattr(api_models, model).from_dict(example)
+    assert body.to_dict() == example
+    kwargs = _module(operation_id)._get_kwargs(
+        **({"case_id": "c"} if "case_id" in _path_of(operation_id) else {}), body=body
+    )
+    assert json.loads(json.dumps(kwargs["json"])) == example
+    assert schema_models.__dict__[model].model_validate(example).model_dump(
+        mode="json", exclude_unset=True
+    ) == example
+
+
+def _path_of(operation_id: str) -> str:
+    return operations()[operation_id][1]
+
+
+def test_every_operation_with_a_body_has_a_request_example() -> None:
+    with_body = {op_id for op_id, (_m, _p, op) in operations().items() if "requestBody" in op}
+    assert with_body == {op_id for op_id, _, _ in REQUESTS}
+
+
+def _response_cases() -> list[tuple[str, str, str, Any]]:
+    cases = []
+    for op_id, (_method, _path, op) in operations().items():
+        for status, response in op["responses"].items():
+            for media in (resolve(response).get("content") or {}).values():
+                name = schema_name(media["schema"])
+                cases.extend((op_id, status, name, ex) for ex in media_examples(media))
+    return cases
+
+
+RESPONSES = _response_cases()
+
+
+@pytest.mark.parametrize(("operation_id", "status", "model", "example"), RESPONSES)
+def test_response_example_round_trips(
+    operation_id: str, status: str, model: str, example: Any
+) -> None:
+    parsed = getattr(api_models, model).from_dict(example)
+    assert normalise(parsed.to_dict()) == normalise(example)
+    pyd = schema_models.__dict__[model].model_validate(example)
+    assert normalise(pyd.model_dump(mode="json", exclude_unset=True)) == normalise(example)
+
+
+def test_every_operation_has_a_success_response_example_or_none() -> None:
+    success = {op for op, status, _, _ in RESPONSES if status.startswith("2")}
+    no_body = {
+        op_id
+        for op_id, (_m, _p, op) in operations().items()
+        if not any(resolve(r).get("content") for s, r in op["responses"].items() if s[0] == "2")
+    }
+    assert success | no_body == set(OPERATION_IDS)
