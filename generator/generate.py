@@ -26,9 +26,12 @@ BIN = Path(sys.executable).parent
 RUFF_COMMON = ["--isolated", "--line-length", "120", "--target-version", "py311"]
 
 DATAMODEL_ARGS = [
-    "--input-file-type", "openapi",
-    "--output-model-type", "pydantic_v2.BaseModel",
-    "--target-python-version", "3.11",
+    "--input-file-type",
+    "openapi",
+    "--output-model-type",
+    "pydantic_v2.BaseModel",
+    "--target-python-version",
+    "3.11",
     "--disable-timestamp",
     "--use-annotated",
     "--field-constraints",
@@ -40,8 +43,10 @@ DATAMODEL_ARGS = [
     "--use-field-description",
     "--reuse-model",
     # The live service sends members the spec doesn't name; keep them (model_extra).
-    "--extra-fields", "allow",
-    "--custom-template-dir", str(HERE / "datamodel_templates"),
+    "--extra-fields",
+    "allow",
+    "--custom-template-dir",
+    str(HERE / "datamodel_templates"),
     "--no-formatters",
 ]
 
@@ -64,12 +69,19 @@ def generate_api(spec: Path, dest: Path) -> None:
         target = Path(tmp) / "ddcases_api"
         out = _run(
             [
-                _tool("openapi-python-client"), "generate",
-                "--path", str(spec),
-                "--config", str(HERE / "config.yml"),
-                "--custom-template-path", str(HERE / "templates"),
-                "--meta", "none",
-                "--output-path", str(target),
+                sys.executable,
+                str(HERE / "opc.py"),
+                "generate",
+                "--path",
+                str(spec),
+                "--config",
+                str(HERE / "config.yml"),
+                "--custom-template-path",
+                str(HERE / "templates"),
+                "--meta",
+                "none",
+                "--output-path",
+                str(target),
                 "--overwrite",
             ]
         )
@@ -87,9 +99,12 @@ def generate_schema(spec: Path, dest: Path) -> None:
     out = _run(
         [
             _tool("datamodel-codegen"),
-            "--input", str(spec),
-            "--output", str(dest / "models.py"),
-            "--custom-file-header", HEADER.rstrip("\n"),
+            "--input",
+            str(spec),
+            "--output",
+            str(dest / "models.py"),
+            "--custom-file-header",
+            HEADER.rstrip("\n"),
             *DATAMODEL_ARGS,
         ]
     )
@@ -110,8 +125,18 @@ def stamp(tree: Path) -> None:
 
 def fmt(tree: Path) -> None:
     ruff = _tool("ruff")
-    _run([ruff, "check", *RUFF_COMMON, "--fix-only", "--exit-zero",
-          "--select", "I,F401,F541,UP", str(tree)])
+    _run(
+        [
+            ruff,
+            "check",
+            *RUFF_COMMON,
+            "--fix-only",
+            "--exit-zero",
+            "--select",
+            "I,F401,F541,UP",
+            str(tree),
+        ]
+    )
     _run([ruff, "format", *RUFF_COMMON, str(tree)])
 
 

@@ -13,28 +13,28 @@ from ...types import UNSET, Response, Unset, status_from_code
 
 def _get_kwargs(
     *,
-    pagesize: int | Unset = UNSET,
-    pagenumber: int | Unset = UNSET,
-    sortfield: CaseSortableField | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_number: int | Unset = UNSET,
+    sort_field: CaseSortableField | Unset = UNSET,
     filter_: str | Unset = UNSET,
-    sortasc: bool | Unset = UNSET,
+    sort_asc: bool | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    params["page[size]"] = pagesize
+    params["page[size]"] = page_size
 
-    params["page[number]"] = pagenumber
+    params["page[number]"] = page_number
 
-    json_sortfield: str | Unset = UNSET
-    if not isinstance(sortfield, Unset):
-        json_sortfield = sortfield.value
+    json_sort_field: str | Unset = UNSET
+    if not isinstance(sort_field, Unset):
+        json_sort_field = sort_field.value
 
-    params["sort[field]"] = json_sortfield
+    params["sort[field]"] = json_sort_field
 
     params["filter"] = filter_
 
-    params["sort[asc]"] = sortasc
+    params["sort[asc]"] = sort_asc
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -100,11 +100,11 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    pagesize: int | Unset = UNSET,
-    pagenumber: int | Unset = UNSET,
-    sortfield: CaseSortableField | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_number: int | Unset = UNSET,
+    sort_field: CaseSortableField | Unset = UNSET,
     filter_: str | Unset = UNSET,
-    sortasc: bool | Unset = UNSET,
+    sort_asc: bool | Unset = UNSET,
 ) -> Response[APIErrorResponse | CasesResponse]:
     """Search cases
 
@@ -113,12 +113,12 @@ def sync_detailed(
     OAuth apps require the cases_read authorization scope to access this endpoint.
 
     Args:
-        pagesize (int | Unset):
-        pagenumber (int | Unset):
-        sortfield (CaseSortableField | Unset): Case field that can be sorted on Example:
+        page_size (int | Unset):
+        page_number (int | Unset):
+        sort_field (CaseSortableField | Unset): Case field that can be sorted on Example:
             created_at.
         filter_ (str | Unset):
-        sortasc (bool | Unset):
+        sort_asc (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,11 +129,11 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
-        pagesize=pagesize,
-        pagenumber=pagenumber,
-        sortfield=sortfield,
+        page_size=page_size,
+        page_number=page_number,
+        sort_field=sort_field,
         filter_=filter_,
-        sortasc=sortasc,
+        sort_asc=sort_asc,
     )
 
     response = client.get_httpx_client().request(
@@ -146,11 +146,11 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    pagesize: int | Unset = UNSET,
-    pagenumber: int | Unset = UNSET,
-    sortfield: CaseSortableField | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_number: int | Unset = UNSET,
+    sort_field: CaseSortableField | Unset = UNSET,
     filter_: str | Unset = UNSET,
-    sortasc: bool | Unset = UNSET,
+    sort_asc: bool | Unset = UNSET,
 ) -> APIErrorResponse | CasesResponse | None:
     """Search cases
 
@@ -159,12 +159,12 @@ def sync(
     OAuth apps require the cases_read authorization scope to access this endpoint.
 
     Args:
-        pagesize (int | Unset):
-        pagenumber (int | Unset):
-        sortfield (CaseSortableField | Unset): Case field that can be sorted on Example:
+        page_size (int | Unset):
+        page_number (int | Unset):
+        sort_field (CaseSortableField | Unset): Case field that can be sorted on Example:
             created_at.
         filter_ (str | Unset):
-        sortasc (bool | Unset):
+        sort_asc (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,22 +176,22 @@ def sync(
 
     return sync_detailed(
         client=client,
-        pagesize=pagesize,
-        pagenumber=pagenumber,
-        sortfield=sortfield,
+        page_size=page_size,
+        page_number=page_number,
+        sort_field=sort_field,
         filter_=filter_,
-        sortasc=sortasc,
+        sort_asc=sort_asc,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    pagesize: int | Unset = UNSET,
-    pagenumber: int | Unset = UNSET,
-    sortfield: CaseSortableField | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_number: int | Unset = UNSET,
+    sort_field: CaseSortableField | Unset = UNSET,
     filter_: str | Unset = UNSET,
-    sortasc: bool | Unset = UNSET,
+    sort_asc: bool | Unset = UNSET,
 ) -> Response[APIErrorResponse | CasesResponse]:
     """Search cases
 
@@ -200,12 +200,12 @@ async def asyncio_detailed(
     OAuth apps require the cases_read authorization scope to access this endpoint.
 
     Args:
-        pagesize (int | Unset):
-        pagenumber (int | Unset):
-        sortfield (CaseSortableField | Unset): Case field that can be sorted on Example:
+        page_size (int | Unset):
+        page_number (int | Unset):
+        sort_field (CaseSortableField | Unset): Case field that can be sorted on Example:
             created_at.
         filter_ (str | Unset):
-        sortasc (bool | Unset):
+        sort_asc (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,11 +216,11 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
-        pagesize=pagesize,
-        pagenumber=pagenumber,
-        sortfield=sortfield,
+        page_size=page_size,
+        page_number=page_number,
+        sort_field=sort_field,
         filter_=filter_,
-        sortasc=sortasc,
+        sort_asc=sort_asc,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -231,11 +231,11 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    pagesize: int | Unset = UNSET,
-    pagenumber: int | Unset = UNSET,
-    sortfield: CaseSortableField | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    page_number: int | Unset = UNSET,
+    sort_field: CaseSortableField | Unset = UNSET,
     filter_: str | Unset = UNSET,
-    sortasc: bool | Unset = UNSET,
+    sort_asc: bool | Unset = UNSET,
 ) -> APIErrorResponse | CasesResponse | None:
     """Search cases
 
@@ -244,12 +244,12 @@ async def asyncio(
     OAuth apps require the cases_read authorization scope to access this endpoint.
 
     Args:
-        pagesize (int | Unset):
-        pagenumber (int | Unset):
-        sortfield (CaseSortableField | Unset): Case field that can be sorted on Example:
+        page_size (int | Unset):
+        page_number (int | Unset):
+        sort_field (CaseSortableField | Unset): Case field that can be sorted on Example:
             created_at.
         filter_ (str | Unset):
-        sortasc (bool | Unset):
+        sort_asc (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -262,10 +262,10 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
-            pagesize=pagesize,
-            pagenumber=pagenumber,
-            sortfield=sortfield,
+            page_size=page_size,
+            page_number=page_number,
+            sort_field=sort_field,
             filter_=filter_,
-            sortasc=sortasc,
+            sort_asc=sort_asc,
         )
     ).parsed

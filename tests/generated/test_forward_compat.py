@@ -1,0 +1,183 @@
+"""The generated models accept what the live service sends beyond openapi.yaml (both generators)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+import ddcases_schema.models as pyd
+from ddcases_api.models import (
+    APIErrorResponse,
+    CasePriority,
+    CaseResponse,
+    CasesResponse,
+    CaseStatus,
+    CaseType,
+    JSONAPIErrorItem,
+    ProjectResponse,
+)
+from ddcases_api.types import UNSET
+
+from ._live import ERROR_BODIES, LIVE_CASE, LIVE_PROJECT, TIMESTAMPS, live_case, live_page
+from ._spec import normalise
+
+EXTRA_CASE_ATTRIBUTES = [
+    "comment_count",
+    "creation_source",
+    "custom_attributes",
+    "status_name",
+    "status_group",
+    "public_id",
+    "internal_id",
+    "merge_status",
+    "insights",
+    "attributes",
+]
+
+
+def test_page_keeps_included_and_extra_meta() -> None:
+    page = live_page(3)
+    parsed = CasesResponse.from_dict(page)
+    assert parsed.additional_properties["included"] == page["included"]
+    assert parsed.meta.additional_properties == {"total_cases": 650}
+    assert parsed.meta.page.total == 7
+    assert normalise(parsed.to_dict()) == normalise(page)
+
+
+def test_page_parses_with_pydantic() -> None:
+    page = live_page(3)
+    parsed = pyd.CasesResponse.model_validate(page)
+    assert parsed.model_extra == {"included": page["included"]}
+    assert parsed.meta is not None
+    assert parsed.meta.model_extra == {"total_cases": 650}
+    assert normalise(parsed.model_dump(mode="json", exclude_unset=True)) == normalise(page)
+
+
+@pytest.mark.parametrize("name", EXTRA_CASE_ATTRIBUTES)
+def test_extra_case_attribute_is_kept(name: str) -> None:
+    case = CaseResponse.from_dict({"data": LIVE_CASE}).data
+    assert case.attributes[name] == LIVE_CASE["attributes"][name]
+    pcase = pyd.CaseResponse.model_validate({"data": LIVE_CASE}).data
+    assert pcase is not None
+    assert pcase.attributes.model_extra is not None
+    assert pcase.attributes.model_extra[name] == LIVE_CASE["attributes"][name]
+
+
+@pytest.mark.parametrize("source", ["MANUAL", "ERROR_TRACKING"])
+def test_creation_source_values(source: str) -> None:
+    case = CaseResponse.from_dict({"data": live_case(creation_source=source)}).data
+    assert case.attributes["creation_source"] == source
+
+
+def test_project_extra_attributes_are_kept() -> None:
+    project = ProjectResponse.from_dict({"data": LIVE_PROJECT}).data
+    assert project.attributes.additional_properties == {"restricted": False, "settings": {"x": 1}}
+    assert ProjectResponse.from_dict({"data": LIVE_PROJECT}).to_dict() == {"data": LIVE_PROJECT}
+    pproject = pyd.ProjectResponse.model_validate({"data": LIVE_PROJECT}).data
+    assert pproject is not None
+    assert pproject.attributes.model_extra == {"restricted": False, "settings": {"x": 1}}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "enum"),
+    [
+        ("type", "ERROR_TRACKING_ISSUE", CaseType),
+        ("type", "TUNKNOWN", CaseType),
+        ("status", "PENDING_REVIEW", CaseStatus),
+        ("priority", "P0", CasePriority),
+    ],
+)
+def test_unknown_enum_values_are_kept_raw(field: str, value: str, enum: Any) -> None:
+    attrs = CaseResponse.from_dict({"data": live_case(**{field: value})}).data.attributes
+    got = getattr(attrs, "type_" if field == "type" else field)
+    assert isinstance(got, enum)
+    assert got == value
+    assert got.value == value
+    assert str(got) == value
+    assert got.is_known is False
+    assert attrs.to_dict()[field] == value
+
+    pattrs = pyd.CaseResponse.model_validate({"data": live_case(**{field: value})}).data
+    assert pattrs is not None
+    pgot = getattr(pattrs.attributes, field)
+    assert pgot == value
+    assert pgot.is_known is False
+    assert pattrs.model_dump(mode="json")["attributes"][field] == value
+
+
+def test_known_enum_values() -> None:
+    assert CaseStatus.OPEN == "OPEN"
+    assert CaseStatus("OPEN") is CaseStatus.OPEN
+    assert CaseStatus.OPEN.is_known is True
+    assert CaseStatus("NEW_ONE").value == "NEW_ONE"
+    assert CaseStatus("NEW_ONE").is_known is False
+    assert CaseStatus("NEW_ONE") == CaseStatus("NEW_ONE")
+    assert hash(CaseStatus("NEW_ONE")) == hash("NEW_ONE")
+    assert "NEW_ONE" not in CaseStatus.__members__
+    with pytest.raises(ValueError):  # non-strings are still rejected
+        CaseStatus(3)
+    assert pyd.CaseStatus.OPEN.is_known is True
+    assert pyd.CaseStatus("NEW_ONE").is_known is False
+
+
+@pytest.mark.parametrize("field", ["modified_at", "closed_at", "archived_at"])
+def test_optional_timestamps_absent_or_null(field: str) -> None:
+    case = live_case()
+    assert getattr(CaseResponse.from_dict({"data": case}).data.attributes, field) is None
+    del case["attributes"][field]
+    assert getattr(CaseResponse.from_dict({"data": case}).data.attributes, field) is UNSET
+    assert getattr(pyd.Case.model_validate(case).attributes, field) is None
+
+
+@pytest.mark.parametrize("field", ["assignee", "modified_by"])
+def test_optional_relationships_absent_or_null(field: str) -> None:
+    case = live_case()
+    rels = CaseResponse.from_dict({"data": case}).data.relationships
+    assert getattr(rels, field) is None
+    assert rels.to_dict()[field] is None
+    del case["relationships"][field]
+    assert getattr(CaseResponse.from_dict({"data": case}).data.relationships, field) is UNSET
+    prels = pyd.Case.model_validate(case).relationships
+    assert prels is not None
+    assert getattr(prels, field) is None
+
+
+def test_relationship_present() -> None:
+    case = live_case()
+    case["relationships"]["assignee"] = {"data": {"id": "u1", "type": "user"}}
+    rels = CaseResponse.from_dict({"data": case}).data.relationships
+    assert rels.assignee.data.id == "u1"
+
+
+@pytest.mark.parametrize("stamp", TIMESTAMPS)
+def test_timestamps_with_0_to_9_fraction_digits(stamp: str) -> None:
+    fraction = stamp[20:-1]
+    expected = datetime.datetime(
+        2026, 1, 24, 0, 47, 45, int((fraction + "000000")[:6] or 0), tzinfo=datetime.UTC
+    )
+    case = live_case(created_at=stamp, modified_at=stamp)
+    attrs = CaseResponse.from_dict({"data": case}).data.attributes
+    assert attrs.created_at == expected
+    assert attrs.modified_at == expected
+    pattrs = pyd.Case.model_validate(case).attributes
+    assert pattrs.created_at == expected
+    assert pattrs.modified_at == expected
+
+
+@pytest.mark.parametrize("body", ERROR_BODIES)
+def test_error_bodies_parse(body: dict[str, Any]) -> None:
+    parsed = APIErrorResponse.from_dict(body)
+    assert len(parsed.errors) == 1
+    item = parsed.errors[0]
+    raw = body["errors"][0]
+    if isinstance(raw, str):
+        assert item == raw
+    else:
+        assert isinstance(item, JSONAPIErrorItem)
+        assert item.title == raw["title"]
+    assert parsed.to_dict() == body
+    assert pyd.APIErrorResponse.model_validate(body).model_dump(
+        mode="json", exclude_unset=True
+    ) == body
