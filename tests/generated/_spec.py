@@ -66,8 +66,7 @@ def media_examples(media: dict[str, Any]) -> list[Any]:
     values = []
     if "example" in media:
         values.append(media["example"])
-    for example in (media.get("examples") or {}).values():
-        values.append(resolve(example)["value"])
+    values.extend(resolve(ex)["value"] for ex in (media.get("examples") or {}).values())
     return values
 
 
@@ -76,7 +75,7 @@ def snake(operation_id: str) -> str:
 
 
 def normalise(value: Any) -> Any:
-    """Compare JSON by meaning: date-time strings become datetimes ("Z" == "+00:00", 9 digits ok)."""
+    """Compare JSON by meaning: date-times become datetimes ("Z" == "+00:00", 9 digits ok)."""
     if isinstance(value, dict):
         return {k: normalise(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -1,4 +1,4 @@
-"""The generated client over httpx.MockTransport: content types, empty bodies, odd statuses, paths."""
+"""The generated client over httpx.MockTransport: content types, bodies, odd statuses, paths."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ Handler = Callable[[httpx.Request], httpx.Response]
 def _client(handler: Handler) -> AuthenticatedClient:
     client = AuthenticatedClient(base_url="https://api.example.test", token="tok")
     client.set_async_httpx_client(
-        httpx.AsyncClient(base_url="https://api.example.test", transport=httpx.MockTransport(handler))
+        httpx.AsyncClient(
+            base_url="https://api.example.test", transport=httpx.MockTransport(handler)
+        )
     )
     return client
 

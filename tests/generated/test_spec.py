@@ -1,4 +1,4 @@
-"""openapi.yaml is valid, its examples match its schemas, and the generated models round-trip them."""
+"""openapi.yaml is valid, its examples match its schemas, and generated models round-trip them."""
 
 from __future__ import annotations
 
@@ -97,9 +97,12 @@ def test_request_example_serialises_unchanged(operation_id: str, model: str, exa
         **({"case_id": "c"} if "case_id" in _path_of(operation_id) else {}), body=body
     )
     assert json.loads(json.dumps(kwargs["json"])) == example
-    assert schema_models.__dict__[model].model_validate(example).model_dump(
-        mode="json", exclude_unset=True
-    ) == example
+    assert (
+        schema_models.__dict__[model]
+        .model_validate(example)
+        .model_dump(mode="json", exclude_unset=True)
+        == example
+    )
 
 
 def _path_of(operation_id: str) -> str:

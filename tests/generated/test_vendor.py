@@ -47,13 +47,20 @@ CHECKS = textwrap.dedent(
 
 def test_vendored_copy_imports_and_calls(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "vendor.py"), "--dest", str(tmp_path),
-         "--name", "acme_cases"],
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "vendor.py"),
+            "--dest",
+            str(tmp_path),
+            "--name",
+            "acme_cases",
+        ],
         check=True,
         capture_output=True,
     )
     leftovers = [
-        str(p) for p in (tmp_path / "acme_cases").rglob("*.py")
+        str(p)
+        for p in (tmp_path / "acme_cases").rglob("*.py")
         if "ddcases" in p.read_text(encoding="utf-8").replace("acme_cases", "")
     ]
     assert not leftovers
