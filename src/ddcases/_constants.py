@@ -1,0 +1,55 @@
+"""Numbers and names the client and transport tune on (openai-python's ``_constants.py``)."""
+
+from __future__ import annotations
+
+import httpx
+
+__all__: list[str] = []
+
+# Finite by default: a hung connection must not hang the caller forever.
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 2
+# Exponential backoff: INITIAL_RETRY_DELAY * 2**n, capped, minus up to 25 % jitter
+# (openai-python src/openai/_base_client.py, _calculate_retry_timeout).
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# Longest wait we accept for a rate-limit window (429 or X-RateLimit-Remaining: 0); past it the
+# caller gets RateLimitError at once with .retry_after set.
+DEFAULT_MAX_RATE_LIMIT_WAIT = 60.0
+
+DEFAULT_SITE = "datadoghq.com"
+# The sites listed in openapi.yaml (servers[0].variables.site.enum).
+SITES: tuple[str, ...] = (
+    "datadoghq.com",
+    "us3.datadoghq.com",
+    "us5.datadoghq.com",
+    "ap1.datadoghq.com",
+    "datadoghq.eu",
+    "ddog-gov.com",
+)
+
+ENV_API_KEY = "DD_API_KEY"
+ENV_APP_KEY = "DD_APP_KEY"
+ENV_SITE = "DD_SITE"
+
+API_KEY_HEADER = "DD-API-KEY"
+APP_KEY_HEADER = "DD-APPLICATION-KEY"
+AUTHORIZATION_HEADER = "Authorization"
+
+# https://docs.datadoghq.com/api/latest/rate-limits/ : Reset is "time in seconds until the
+# current rate limit period resets", not an epoch timestamp.
+RATE_LIMIT_LIMIT_HEADER = "X-RateLimit-Limit"
+RATE_LIMIT_PERIOD_HEADER = "X-RateLimit-Period"
+RATE_LIMIT_REMAINING_HEADER = "X-RateLimit-Remaining"
+RATE_LIMIT_RESET_HEADER = "X-RateLimit-Reset"
+RATE_LIMIT_NAME_HEADER = "X-RateLimit-Name"
+RETRY_AFTER_HEADER = "Retry-After"
+RETRY_AFTER_MS_HEADER = "retry-after-ms"
+
+# Statuses worth another attempt (openai-python _should_retry, minus 408/409 which Datadog
+# does not use for transient conditions).
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# The only non-idempotent operations (CreateCase, CreateProject in openapi.yaml): retried only
+# when the request provably never reached the service.
+CREATE_PATHS: tuple[str, ...] = ("/api/v2/cases", "/api/v2/cases/projects")

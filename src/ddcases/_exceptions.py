@@ -1,0 +1,346 @@
+"""Every error a ddcases caller can see, and the one status → class mapping.
+
+Tree (as in httpx/_exceptions.py)::
+
+    DDCasesError
+    ├── ApiError                      the service answered (or a lookup failed): .status_code
+    │   ├── BadRequestError           400
+    │   ├── AuthenticationError       401
+    │   ├── PermissionDeniedError     403
+    │   ├── NotFoundError             404, or an unknown project key (.lookup)
+    │   ├── ConflictError             409
+    │   ├── RateLimitError            429: .retry_after and the X-RateLimit-* values
+    │   ├── ServerError               any status >= 500 (520 included)
+    │   └── UnexpectedResponseError   any other status, or a 2xx body that is not what the spec says
+    ├── ApiConnectionError            no usable answer: connection refused, reset, protocol error
+    │   └── ApiTimeoutError           a connect/read/write/pool timeout
+    └── CreateOutcomeUnknownError     a create failed in a way that may have created the object
+
+Shape of openai-python's src/openai/_exceptions.py (one class per status) and its
+``_make_status_error``; githubkit/exception.py gives RateLimitExceeded a ``retry_after``.
+Messages carry method, path, status and the service's titles/details, never a header value;
+the response an error keeps has its request's credentials redacted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from ._constants import (
+    RATE_LIMIT_LIMIT_HEADER,
+    RATE_LIMIT_NAME_HEADER,
+    RATE_LIMIT_PERIOD_HEADER,
+    RATE_LIMIT_REMAINING_HEADER,
+    RATE_LIMIT_RESET_HEADER,
+)
+from ._logs import redact_headers
+
+__all__ = [
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "CreateOutcomeUnknownError",
+    "DDCasesError",
+    "ErrorDetail",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "UnexpectedResponseError",
+    "make_status_error",
+    "map_transport_error",
+    "parse_error_details",
+]
+
+_SNIPPET = 200
+
+
+class DDCasesError(Exception):
+    """Root of every ddcases error (bad arguments stay ``ValueError``)."""
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One error the service reported, normalised from a string or a JSON:API error object."""
+
+    title: str | None = None
+    detail: str | None = None
+    code: str | None = None
+    status: str | None = None
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.title, self.detail) if p]
+        text = ": ".join(parts) or self.code or ""
+        return f"{text} ({self.code})" if self.code and parts else text
+
+
+class ApiError(DDCasesError):
+    """The service answered with an error status (or a body we could not use)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str | None = None,
+        path: str | None = None,
+        errors: list[ErrorDetail] | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.method = method
+        self.path = path
+        self.errors: list[ErrorDetail] = list(errors or [])
+        self.response = response
+
+
+class BadRequestError(ApiError):
+    """400: the request was malformed or failed validation."""
+
+
+class AuthenticationError(ApiError):
+    """401: the API or application key (or token) was rejected."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: the keys are valid but lack a permission (e.g. cases_write)."""
+
+
+class NotFoundError(ApiError):
+    """404, or a project key that is not in the project list (``.lookup`` names it)."""
+
+    def __init__(self, message: str, *, lookup: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("status_code", 404)
+        super().__init__(message, **kwargs)
+        self.lookup = lookup
+
+    @classmethod
+    def for_lookup(cls, lookup: str, kind: str = "project") -> NotFoundError:
+        """The client-side 404: ``NotFoundError.for_lookup("SEC")`` for an unknown project key."""
+        return cls(f"no {kind} with key or id {lookup!r}", lookup=lookup)
+
+
+class ConflictError(ApiError):
+    """409: e.g. a project key that already exists."""
+
+
+class RateLimitError(ApiError):
+    """429 that was not (or no longer) worth waiting for; ``.retry_after`` says how long to wait."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+        headers = self.response.headers if self.response is not None else httpx.Headers()
+        self.limit = _int_header(headers, RATE_LIMIT_LIMIT_HEADER)
+        self.remaining = _int_header(headers, RATE_LIMIT_REMAINING_HEADER)
+        self.reset = _float_header(headers, RATE_LIMIT_RESET_HEADER)
+        self.period = _int_header(headers, RATE_LIMIT_PERIOD_HEADER)
+        self.name: str | None = headers.get(RATE_LIMIT_NAME_HEADER)
+
+
+class ServerError(ApiError):
+    """Any status >= 500 (after retries, for idempotent calls)."""
+
+
+class UnexpectedResponseError(ApiError):
+    """A status the spec doesn't describe, or a 2xx whose body isn't what the spec says."""
+
+
+class ApiConnectionError(DDCasesError):
+    """No usable response: refused, reset, protocol error (``__cause__`` is httpx's)."""
+
+    def __init__(self, message: str, *, method: str | None = None, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """A connect, read, write or pool timeout."""
+
+
+class CreateOutcomeUnknownError(DDCasesError):
+    """A create failed after it may have reached the service, so it was deliberately not retried.
+
+    ``status_code`` is the 5xx the service answered, or None after a timeout or broken
+    connection (then ``__cause__`` is the transport error).
+    """
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        status_code: int | None = None,
+        reason: str = "",
+        response: httpx.Response | None = None,
+    ) -> None:
+        what = "project" if path.rstrip("/").endswith("/projects") else "case"
+        failure = f"{status_code}" if status_code is not None else reason or "transport failure"
+        if response is not None:
+            details = "; ".join(str(d) for d in parse_error_details(response) if str(d))
+            failure += f" ({details})" if details else ""
+        message = (
+            f"{method} {path} failed with {failure}: the request may or may not have created "
+            f"the {what}; it was not retried to avoid a duplicate; "
+            "check with search/list before retrying"
+        )
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status_code = status_code
+        self.response = _scrubbed(response) if response is not None else None
+
+
+_STATUS_CLASSES: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def make_status_error(response: httpx.Response, *, reason: str | None = None) -> ApiError:
+    """The ApiError subclass for ``response`` (read it first), with the service's details.
+
+    ``reason`` explains why a 2xx is unusable, e.g. ``"body is not JSON"``; a 2xx always maps to
+    UnexpectedResponseError.
+    """
+    status = response.status_code
+    cls: type[ApiError]
+    if status >= 500:
+        cls = ServerError
+    elif 200 <= status < 300:
+        cls = UnexpectedResponseError
+    else:
+        cls = _STATUS_CLASSES.get(status, UnexpectedResponseError)
+    request = response.request if _has_request(response) else None
+    method = request.method if request is not None else None
+    path = request.url.path if request is not None else None
+    errors = parse_error_details(response)
+    phrase = f"{status} {response.reason_phrase}".rstrip()
+    message = f"{method} {path} -> {phrase}" if method else phrase
+    if reason:
+        message += f" ({reason})"
+    details = "; ".join(text for text in (str(e) for e in errors) if text)
+    if details:
+        message += f": {details}"
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "method": method,
+        "path": path,
+        "errors": errors,
+        "response": _scrubbed(response),
+    }
+    if cls is RateLimitError:
+        from ._transport import retry_after_seconds  # the transport owns the header parsing
+
+        return RateLimitError(message, retry_after=retry_after_seconds(response.headers), **kwargs)
+    return cls(message, **kwargs)
+
+
+def parse_error_details(response: httpx.Response) -> list[ErrorDetail]:
+    """Normalise ``{"errors": [...]}`` in either form; a body that isn't that gives one snippet."""
+    try:
+        body = response.content
+    except httpx.ResponseNotRead:
+        return [ErrorDetail(title="(response body not read)")]
+    if not body.strip():
+        return [ErrorDetail(title="(empty response body)")] if response.status_code >= 300 else []
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return [ErrorDetail(title=_snippet(body))]
+    items = data.get("errors") if isinstance(data, dict) else None
+    if isinstance(items, str | dict):
+        items = [items]
+    if not isinstance(items, list):
+        return [ErrorDetail(title=_snippet(body))]
+    return [_detail(item) for item in items]
+
+
+def _detail(item: object) -> ErrorDetail:
+    if isinstance(item, dict):
+        return ErrorDetail(
+            title=_opt_str(item.get("title")),
+            detail=_opt_str(item.get("detail")),
+            code=_opt_str(item.get("code")),
+            status=_opt_str(item.get("status")),
+        )
+    return ErrorDetail(title=str(item))
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _snippet(body: bytes) -> str:
+    text = " ".join(body.decode("utf-8", "replace").split())
+    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
+
+
+def _has_request(response: httpx.Response) -> bool:
+    try:
+        response.request  # noqa: B018  (raises RuntimeError when unset)
+    except RuntimeError:
+        return False
+    return True
+
+
+def _scrubbed(response: httpx.Response) -> httpx.Response:
+    """Swap the response's request for a copy without credentials: errors outlive requests and
+    end up in crash reports, and httpx only masks Authorization in its Headers repr."""
+    if _has_request(response):
+        req = response.request
+        response.request = httpx.Request(
+            req.method, req.url, headers=redact_headers(req.headers.multi_items()), extensions={}
+        )
+    return response
+
+
+def _int_header(headers: httpx.Headers, name: str) -> int | None:
+    value = _float_header(headers, name)
+    return None if value is None else int(value)
+
+
+def _float_header(headers: httpx.Headers, name: str) -> float | None:
+    try:
+        return float(headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def map_transport_error(exc: httpx.TransportError) -> ApiConnectionError:
+    """Our error for an httpx transport failure; raise it ``from exc``.
+
+    Usage::
+
+        try:
+            ...
+        except httpx.TransportError as exc:
+            raise map_transport_error(exc) from exc
+    """
+    try:
+        request: httpx.Request | None = exc.request
+    except RuntimeError:
+        request = None
+    method = request.method if request is not None else None
+    path = request.url.path if request is not None else None
+    kind = type(exc).__name__
+    where = f"{method} {path}: " if method else ""
+    detail = str(exc)
+    cls = ApiTimeoutError if isinstance(exc, httpx.TimeoutException) else ApiConnectionError
+    return cls(f"{where}{kind}{': ' + detail if detail else ''}", method=method, path=path)

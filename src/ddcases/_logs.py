@@ -1,0 +1,115 @@
+"""The "ddcases" logger and the redaction that keeps credentials out of every log record.
+
+Shape of ``githubkit/log.py`` (one named logger) and openai-python's ``_utils/_logs.py``
+(SENSITIVE_HEADERS). As defence in depth a :class:`RedactingFilter` scrubs the live secret values
+of every open client from records of our logger and of httpx/httpcore/aiohttp.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+__all__: list[str] = []
+
+logger = logging.getLogger("ddcases")
+
+SENSITIVE_HEADERS = frozenset(
+    {
+        "dd-api-key",
+        "dd-application-key",
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    }
+)
+REDACTED = "<redacted>"
+
+# Filters on a logger only see records created on that very logger, not ones propagated from
+# children, so the httpcore/aiohttp children that log are listed one by one.
+REDACTED_LOGGERS: tuple[str, ...] = (
+    "ddcases",
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "aiohttp.client",
+    "aiohttp.internal",
+)
+
+
+def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Copy ``headers`` with the value of every sensitive header replaced by ``<redacted>``."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {k: (REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in items}
+
+
+class SecretHolder(Protocol):
+    """Anything that can list the secret strings it holds (e.g. DatadogAuth)."""
+
+    def secret_values(self) -> tuple[str, ...]: ...
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces the secrets of registered holders in a record's message, args and traceback.
+
+    Holders are kept weakly (strings can't be), so a client that is never closed still stops
+    being scrubbed for once it is garbage collected.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("ddcases.redact")
+        self._holders: weakref.WeakSet[SecretHolder] = weakref.WeakSet()
+
+    def add(self, holder: SecretHolder) -> None:
+        self._holders.add(holder)
+
+    def discard(self, holder: SecretHolder) -> None:
+        self._holders.discard(holder)
+
+    def secrets(self) -> list[str]:
+        return [s for h in list(self._holders) for s in h.secret_values() if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = self.secrets()
+        if not secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: leave it to the handler to report
+            return True
+        if any(s in message for s in secrets):
+            record.msg, record.args = _scrub(message, secrets), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and any(s in record.exc_text for s in secrets):
+            record.exc_text = _scrub(record.exc_text, secrets)
+        return True
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+redacting_filter = RedactingFilter()
+
+
+def register_secrets(holder: SecretHolder) -> None:
+    """Start scrubbing ``holder``'s secrets from logs; call when a client is created."""
+    for name in REDACTED_LOGGERS:
+        log = logging.getLogger(name)
+        if redacting_filter not in log.filters:
+            log.addFilter(redacting_filter)
+    redacting_filter.add(holder)
+
+
+def unregister_secrets(holder: SecretHolder) -> None:
+    """Stop scrubbing ``holder``'s secrets; call when the client closes."""
+    redacting_filter.discard(holder)
