@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.jsonapi_error_item import JSONAPIErrorItem
-
 
 T = TypeVar("T", bound="APIErrorResponse")
 
@@ -29,8 +25,6 @@ class APIErrorResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.jsonapi_error_item import JSONAPIErrorItem  # noqa: PLC0415
-
         errors = []
         for errors_item_data in self.errors:
             errors_item: dict[str, Any] | str
@@ -52,8 +46,6 @@ class APIErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.jsonapi_error_item import JSONAPIErrorItem  # noqa: PLC0415
-
         d = dict(src_dict)
         errors = []
         _errors = d.pop("errors")
@@ -96,3 +88,7 @@ class APIErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.jsonapi_error_item import JSONAPIErrorItem  # noqa: E402

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_resource_type import CaseResourceType
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.case_attributes import CaseAttributes
-    from ..models.case_relationships import CaseRelationships
-
 
 T = TypeVar("T", bound="Case")
 
@@ -62,15 +57,12 @@ class Case:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.case_attributes import CaseAttributes  # noqa: PLC0415
-        from ..models.case_relationships import CaseRelationships  # noqa: PLC0415
-
         d = dict(src_dict)
         attributes = CaseAttributes.from_dict(d.pop("attributes"))
 
         id = d.pop("id")
 
-        type_ = CaseResourceType(d.pop("type"))
+        type_ = CaseResourceType.from_value(d.pop("type"))
 
         _relationships = d.pop("relationships", UNSET)
         relationships: CaseRelationships | Unset
@@ -104,3 +96,8 @@ class Case:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.case_attributes import CaseAttributes  # noqa: E402
+from ..models.case_relationships import CaseRelationships  # noqa: E402

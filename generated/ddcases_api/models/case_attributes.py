@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,11 +12,6 @@ from ..models.case_priority import CasePriority
 from ..models.case_status import CaseStatus
 from ..models.case_type import CaseType
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.jira_issue import JiraIssue
-    from ..models.service_now_ticket import ServiceNowTicket
-
 
 T = TypeVar("T", bound="CaseAttributes")
 
@@ -58,9 +53,6 @@ class CaseAttributes:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.jira_issue import JiraIssue  # noqa: PLC0415
-        from ..models.service_now_ticket import ServiceNowTicket  # noqa: PLC0415
-
         archived_at: None | str | Unset
         if isinstance(self.archived_at, Unset):
             archived_at = UNSET
@@ -159,9 +151,6 @@ class CaseAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.jira_issue import JiraIssue  # noqa: PLC0415
-        from ..models.service_now_ticket import ServiceNowTicket  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_archived_at(data: object) -> datetime.datetime | None | Unset:
@@ -248,7 +237,7 @@ class CaseAttributes:
         if isinstance(_priority, Unset):
             priority = UNSET
         else:
-            priority = CasePriority(_priority)
+            priority = CasePriority.from_value(_priority)
 
         def _parse_service_now_ticket(data: object) -> None | ServiceNowTicket | Unset:
             if data is None:
@@ -272,7 +261,7 @@ class CaseAttributes:
         if isinstance(_status, Unset):
             status = UNSET
         else:
-            status = CaseStatus(_status)
+            status = CaseStatus.from_value(_status)
 
         title = d.pop("title", UNSET)
 
@@ -281,7 +270,7 @@ class CaseAttributes:
         if isinstance(_type_, Unset):
             type_ = UNSET
         else:
-            type_ = CaseType(_type_)
+            type_ = CaseType.from_value(_type_)
 
         type_id = d.pop("type_id", UNSET)
 
@@ -319,3 +308,8 @@ class CaseAttributes:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.jira_issue import JiraIssue  # noqa: E402
+from ..models.service_now_ticket import ServiceNowTicket  # noqa: E402

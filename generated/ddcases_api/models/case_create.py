@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_resource_type import CaseResourceType
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.case_create_attributes import CaseCreateAttributes
-    from ..models.case_create_relationships import CaseCreateRelationships
-
 
 T = TypeVar("T", bound="CaseCreate")
 
@@ -57,13 +52,10 @@ class CaseCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.case_create_attributes import CaseCreateAttributes  # noqa: PLC0415
-        from ..models.case_create_relationships import CaseCreateRelationships  # noqa: PLC0415
-
         d = dict(src_dict)
         attributes = CaseCreateAttributes.from_dict(d.pop("attributes"))
 
-        type_ = CaseResourceType(d.pop("type"))
+        type_ = CaseResourceType.from_value(d.pop("type"))
 
         _relationships = d.pop("relationships", UNSET)
         relationships: CaseCreateRelationships | Unset
@@ -96,3 +88,8 @@ class CaseCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.case_create_attributes import CaseCreateAttributes  # noqa: E402
+from ..models.case_create_relationships import CaseCreateRelationships  # noqa: E402

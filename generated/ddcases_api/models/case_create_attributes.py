@@ -69,7 +69,7 @@ class CaseCreateAttributes:
         d = dict(src_dict)
         title = d.pop("title")
 
-        type_ = CaseType(d.pop("type"))
+        type_ = CaseType.from_value(d.pop("type"))
 
         description = d.pop("description", UNSET)
 
@@ -78,7 +78,7 @@ class CaseCreateAttributes:
         if isinstance(_priority, Unset):
             priority = UNSET
         else:
-            priority = CasePriority(_priority)
+            priority = CasePriority.from_value(_priority)
 
         type_id = d.pop("type_id", UNSET)
 

@@ -39,7 +39,7 @@ class CaseEmpty:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = CaseResourceType(d.pop("type"))
+        type_ = CaseResourceType.from_value(d.pop("type"))
 
         case_empty = cls(
             type_=type_,

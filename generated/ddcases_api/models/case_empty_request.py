@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.case_empty import CaseEmpty
-
 
 T = TypeVar("T", bound="CaseEmptyRequest")
 
@@ -40,8 +36,6 @@ class CaseEmptyRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.case_empty import CaseEmpty  # noqa: PLC0415
-
         d = dict(src_dict)
         data = CaseEmpty.from_dict(d.pop("data"))
 
@@ -67,3 +61,7 @@ class CaseEmptyRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.case_empty import CaseEmpty  # noqa: E402

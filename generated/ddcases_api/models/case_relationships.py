@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.project_relationship import ProjectRelationship
-    from ..models.user_relationship import UserRelationship
-
 
 T = TypeVar("T", bound="CaseRelationships")
 
@@ -35,8 +30,6 @@ class CaseRelationships:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.user_relationship import UserRelationship  # noqa: PLC0415
-
         assignee: dict[str, Any] | None | Unset
         if isinstance(self.assignee, Unset):
             assignee = UNSET
@@ -81,9 +74,6 @@ class CaseRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.project_relationship import ProjectRelationship  # noqa: PLC0415
-        from ..models.user_relationship import UserRelationship  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_assignee(data: object) -> None | Unset | UserRelationship:
@@ -169,3 +159,8 @@ class CaseRelationships:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.project_relationship import ProjectRelationship  # noqa: E402
+from ..models.user_relationship import UserRelationship  # noqa: E402

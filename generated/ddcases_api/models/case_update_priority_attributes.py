@@ -39,7 +39,7 @@ class CaseUpdatePriorityAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        priority = CasePriority(d.pop("priority"))
+        priority = CasePriority.from_value(d.pop("priority"))
 
         case_update_priority_attributes = cls(
             priority=priority,

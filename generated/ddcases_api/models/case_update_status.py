@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_resource_type import CaseResourceType
-
-if TYPE_CHECKING:
-    from ..models.case_update_status_attributes import CaseUpdateStatusAttributes
-
 
 T = TypeVar("T", bound="CaseUpdateStatus")
 
@@ -47,12 +43,10 @@ class CaseUpdateStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.case_update_status_attributes import CaseUpdateStatusAttributes  # noqa: PLC0415
-
         d = dict(src_dict)
         attributes = CaseUpdateStatusAttributes.from_dict(d.pop("attributes"))
 
-        type_ = CaseResourceType(d.pop("type"))
+        type_ = CaseResourceType.from_value(d.pop("type"))
 
         case_update_status = cls(
             attributes=attributes,
@@ -77,3 +71,7 @@ class CaseUpdateStatus:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.case_update_status_attributes import CaseUpdateStatusAttributes  # noqa: E402

@@ -39,7 +39,7 @@ class CaseUpdateStatusAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = CaseStatus(d.pop("status"))
+        status = CaseStatus.from_value(d.pop("status"))
 
         case_update_status_attributes = cls(
             status=status,

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.cases_response_meta_pagination import CasesResponseMetaPagination
-
 
 T = TypeVar("T", bound="CasesResponseMeta")
 
@@ -42,8 +38,6 @@ class CasesResponseMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cases_response_meta_pagination import CasesResponseMetaPagination  # noqa: PLC0415
-
         d = dict(src_dict)
         _page = d.pop("page", UNSET)
         page: CasesResponseMetaPagination | Unset
@@ -74,3 +68,7 @@ class CasesResponseMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.cases_response_meta_pagination import CasesResponseMetaPagination  # noqa: E402

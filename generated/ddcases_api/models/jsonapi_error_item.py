@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.jsonapi_error_item_meta import JSONAPIErrorItemMeta
-    from ..models.jsonapi_error_item_source import JSONAPIErrorItemSource
-
 
 T = TypeVar("T", bound="JSONAPIErrorItem")
 
@@ -78,9 +73,6 @@ class JSONAPIErrorItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.jsonapi_error_item_meta import JSONAPIErrorItemMeta  # noqa: PLC0415
-        from ..models.jsonapi_error_item_source import JSONAPIErrorItemSource  # noqa: PLC0415
-
         d = dict(src_dict)
         code = d.pop("code", UNSET)
 
@@ -131,3 +123,8 @@ class JSONAPIErrorItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.jsonapi_error_item_meta import JSONAPIErrorItemMeta  # noqa: E402
+from ..models.jsonapi_error_item_source import JSONAPIErrorItemSource  # noqa: E402

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.project_resource_type import ProjectResourceType
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.project_attributes import ProjectAttributes
-    from ..models.project_relationships import ProjectRelationships
-
 
 T = TypeVar("T", bound="Project")
 
@@ -62,15 +57,12 @@ class Project:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.project_attributes import ProjectAttributes  # noqa: PLC0415
-        from ..models.project_relationships import ProjectRelationships  # noqa: PLC0415
-
         d = dict(src_dict)
         attributes = ProjectAttributes.from_dict(d.pop("attributes"))
 
         id = d.pop("id")
 
-        type_ = ProjectResourceType(d.pop("type"))
+        type_ = ProjectResourceType.from_value(d.pop("type"))
 
         _relationships = d.pop("relationships", UNSET)
         relationships: ProjectRelationships | Unset
@@ -104,3 +96,8 @@ class Project:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.project_attributes import ProjectAttributes  # noqa: E402
+from ..models.project_relationships import ProjectRelationships  # noqa: E402

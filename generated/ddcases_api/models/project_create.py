@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.project_resource_type import ProjectResourceType
-
-if TYPE_CHECKING:
-    from ..models.project_create_attributes import ProjectCreateAttributes
-
 
 T = TypeVar("T", bound="ProjectCreate")
 
@@ -47,12 +43,10 @@ class ProjectCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.project_create_attributes import ProjectCreateAttributes  # noqa: PLC0415
-
         d = dict(src_dict)
         attributes = ProjectCreateAttributes.from_dict(d.pop("attributes"))
 
-        type_ = ProjectResourceType(d.pop("type"))
+        type_ = ProjectResourceType.from_value(d.pop("type"))
 
         project_create = cls(
             attributes=attributes,
@@ -77,3 +71,7 @@ class ProjectCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.project_create_attributes import ProjectCreateAttributes  # noqa: E402

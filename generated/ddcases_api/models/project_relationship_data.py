@@ -46,7 +46,7 @@ class ProjectRelationshipData:
         d = dict(src_dict)
         id = d.pop("id")
 
-        type_ = ProjectResourceType(d.pop("type"))
+        type_ = ProjectResourceType.from_value(d.pop("type"))
 
         project_relationship_data = cls(
             id=id,

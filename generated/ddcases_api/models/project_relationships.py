@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.relationship_to_team_links import RelationshipToTeamLinks
-    from ..models.users_relationship import UsersRelationship
-
 
 T = TypeVar("T", bound="ProjectRelationships")
 
@@ -51,9 +46,6 @@ class ProjectRelationships:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.relationship_to_team_links import RelationshipToTeamLinks  # noqa: PLC0415
-        from ..models.users_relationship import UsersRelationship  # noqa: PLC0415
-
         d = dict(src_dict)
         _member_team = d.pop("member_team", UNSET)
         member_team: RelationshipToTeamLinks | Unset
@@ -92,3 +84,8 @@ class ProjectRelationships:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.relationship_to_team_links import RelationshipToTeamLinks  # noqa: E402
+from ..models.users_relationship import UsersRelationship  # noqa: E402

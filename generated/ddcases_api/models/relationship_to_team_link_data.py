@@ -46,7 +46,7 @@ class RelationshipToTeamLinkData:
         d = dict(src_dict)
         id = d.pop("id")
 
-        type_ = TeamLinkType(d.pop("type"))
+        type_ = TeamLinkType.from_value(d.pop("type"))
 
         relationship_to_team_link_data = cls(
             id=id,

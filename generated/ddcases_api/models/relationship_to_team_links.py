@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.relationship_to_team_link_data import RelationshipToTeamLinkData
-    from ..models.team_relationships_links import TeamRelationshipsLinks
-
 
 T = TypeVar("T", bound="RelationshipToTeamLinks")
 
@@ -54,9 +49,6 @@ class RelationshipToTeamLinks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.relationship_to_team_link_data import RelationshipToTeamLinkData  # noqa: PLC0415
-        from ..models.team_relationships_links import TeamRelationshipsLinks  # noqa: PLC0415
-
         d = dict(src_dict)
         _data = d.pop("data", UNSET)
         data: list[RelationshipToTeamLinkData] | Unset = UNSET
@@ -97,3 +89,8 @@ class RelationshipToTeamLinks:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.relationship_to_team_link_data import RelationshipToTeamLinkData  # noqa: E402
+from ..models.team_relationships_links import TeamRelationshipsLinks  # noqa: E402

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_3_rd_party_ticket_status import Case3RdPartyTicketStatus
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.service_now_ticket_result import ServiceNowTicketResult
-
 
 T = TypeVar("T", bound="ServiceNowTicket")
 
@@ -51,8 +47,6 @@ class ServiceNowTicket:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.service_now_ticket_result import ServiceNowTicketResult  # noqa: PLC0415
-
         d = dict(src_dict)
         _result = d.pop("result", UNSET)
         result: ServiceNowTicketResult | Unset
@@ -66,7 +60,7 @@ class ServiceNowTicket:
         if isinstance(_status, Unset):
             status = UNSET
         else:
-            status = Case3RdPartyTicketStatus(_status)
+            status = Case3RdPartyTicketStatus.from_value(_status)
 
         service_now_ticket = cls(
             result=result,
@@ -91,3 +85,7 @@ class ServiceNowTicket:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.service_now_ticket_result import ServiceNowTicketResult  # noqa: E402

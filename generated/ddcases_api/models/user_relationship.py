@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.user_relationship_data import UserRelationshipData
-
 
 T = TypeVar("T", bound="UserRelationship")
 
@@ -26,8 +22,6 @@ class UserRelationship:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.user_relationship_data import UserRelationshipData  # noqa: PLC0415
-
         data: dict[str, Any] | None
         if isinstance(self.data, UserRelationshipData):
             data = self.data.to_dict()
@@ -46,8 +40,6 @@ class UserRelationship:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user_relationship_data import UserRelationshipData  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_data(data: object) -> None | UserRelationshipData:
@@ -87,3 +79,7 @@ class UserRelationship:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.user_relationship_data import UserRelationshipData  # noqa: E402

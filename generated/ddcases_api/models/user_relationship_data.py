@@ -46,7 +46,7 @@ class UserRelationshipData:
         d = dict(src_dict)
         id = d.pop("id")
 
-        type_ = UserResourceType(d.pop("type"))
+        type_ = UserResourceType.from_value(d.pop("type"))
 
         user_relationship_data = cls(
             id=id,
