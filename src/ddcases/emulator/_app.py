@@ -1,0 +1,54 @@
+"""Builds the emulator's Starlette application: routes, middleware, error handlers, state."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ._faults import FaultMiddleware, Faults
+from ._jsonapi import error_response
+from ._routes import Auth, routes
+from ._store import Clock, Store, _utcnow
+
+__all__ = ["build_app"]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown paths and wrong methods answer in JSON:API too (Starlette's default is text)."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    headers = exc.headers if isinstance(exc, HTTPException) else None
+    return error_response(status, str(getattr(exc, "detail", "")) or None, headers=headers)
+
+
+def build_app(
+    *,
+    key_pairs: Iterable[tuple[str, str]] | None = None,
+    tokens: Iterable[str] | None = None,
+    clock: Clock = _utcnow,
+) -> Starlette:
+    store = Store(clock=clock)
+    faults = Faults()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+
+    app = Starlette(
+        routes=routes(),
+        middleware=[Middleware(FaultMiddleware, faults=faults)],
+        exception_handlers={HTTPException: _http_error},
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.faults = faults
+    app.state.auth = Auth(
+        key_pairs=None if key_pairs is None else frozenset(key_pairs),
+        tokens=None if tokens is None else frozenset(tokens),
+    )
+    return app
