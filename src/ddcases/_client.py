@@ -1,0 +1,235 @@
+"""``CaseManagement``: configuration, one httpx client, the generated client, the namespaces.
+
+Everything else lives in its own module: retries and pacing in ``_transport``, credentials in
+``_auth``, error mapping in ``_resource``/``_exceptions``, paging in ``_pagination``, key
+lookup in ``_lookup``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+import httpx
+
+from ddcases_api.client import AuthenticatedClient
+from ddcases_api.models import Project
+
+from ._auth import DatadogAuth
+from ._constants import (
+    DEFAULT_MAX_RATE_LIMIT_WAIT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_SITE,
+    DEFAULT_TIMEOUT,
+    ENV_API_KEY,
+    ENV_APP_KEY,
+    ENV_SITE,
+    SITES,
+)
+from ._exceptions import NotFoundError
+from ._logs import register_secrets, unregister_secrets
+from ._lookup import ProjectKeys
+from ._resource import record_response
+from ._transport import RetryTransport, default_transport
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .resources.cases import Cases
+    from .resources.projects import Projects
+
+__all__ = ["CaseManagement"]
+
+
+class CaseManagement:
+    """Async client for the Datadog Case Management API.
+
+    Usage::
+
+        async with CaseManagement() as dd:  # DD_API_KEY, DD_APP_KEY, DD_SITE
+            case = await dd.cases.get("SEC-12")
+
+    **Parameters:**
+
+    * **api_key**, **app_key** - default to ``DD_API_KEY`` / ``DD_APP_KEY``.
+    * **site** - one of ``SITES``; defaults to ``DD_SITE``, then ``datadoghq.com``.
+    * **base_url** - overrides ``site`` (an emulator, a proxy), e.g. ``http://localhost:8080``.
+    * **access_token** - an OAuth token, sent as ``Authorization: Bearer`` instead of the keys.
+    * **timeout** - seconds or an ``httpx.Timeout``; finite by default.
+    * **max_retries** - retries for 429, 5xx, connection errors and timeouts. A create is
+      retried only when it provably never reached the service.
+    * **max_rate_limit_wait** - the longest rate-limit wait accepted before ``RateLimitError``.
+    * **transport** - an ``httpx.AsyncBaseTransport`` to send with (``httpx.MockTransport``,
+      ``httpx.ASGITransport``, a proxying transport). Retries, pacing and credentials still
+      apply: it is wrapped in ddcases' retry transport.
+    * **http_client** - an ``httpx.AsyncClient`` used exactly as given: its ``base_url``,
+      auth, headers, timeout and transport are yours, so ddcases adds no credentials, retries
+      or pacing and does not read the key environment variables; it is not closed by
+      :meth:`aclose`. Combining it with keys, ``site``, ``base_url`` or ``transport`` is a
+      ``ValueError``. ddcases adds one response event hook to it, which records the response
+      of its own calls for error reporting and does nothing otherwise.
+
+    Redirects are not followed: the API does not redirect, so a 3xx is reported as an
+    ``UnexpectedResponseError`` and credentials can never be carried to another host.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        app_key: str | None = None,
+        site: str | None = None,
+        base_url: str | None = None,
+        access_token: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._closed = False
+        self._auth: DatadogAuth | None = None
+        if http_client is not None:
+            given = {
+                "api_key": api_key,
+                "app_key": app_key,
+                "access_token": access_token,
+                "site": site,
+                "base_url": base_url,
+                "transport": transport,
+            }
+            clash = sorted(name for name, value in given.items() if value is not None)
+            if clash:
+                raise ValueError(
+                    f"http_client is used as given; configure {', '.join(clash)} on it instead"
+                )
+            self._owns_http = False
+            self._site: str | None = None
+            self._http = http_client
+            hooks = http_client.event_hooks
+            if record_response not in hooks["response"]:
+                hooks["response"] = [*hooks["response"], record_response]
+                http_client.event_hooks = hooks
+        else:
+            self._site, url = _resolve_site(site, base_url)
+            self._auth = _resolve_auth(api_key, app_key, access_token, url)
+            self._owns_http = True
+            self._http = self._auth.attach(
+                httpx.AsyncClient(
+                    base_url=url,
+                    transport=RetryTransport(
+                        transport if transport is not None else default_transport(),
+                        max_retries=max_retries,
+                        max_rate_limit_wait=max_rate_limit_wait,
+                    ),
+                    timeout=timeout,
+                    follow_redirects=False,
+                    headers={
+                        "User-Agent": f"ddcases/{__version__}",
+                        "Accept": "application/json",
+                    },
+                    event_hooks={"response": [record_response]},
+                )
+            )
+            register_secrets(self._auth)
+        self._api = AuthenticatedClient(base_url=str(self._http.base_url)).set_async_httpx_client(
+            self._http
+        )
+        self._project_keys = ProjectKeys(self._list_projects, NotFoundError.for_lookup)
+
+    @property
+    def base_url(self) -> str:
+        """Where requests go, e.g. ``https://api.datadoghq.com``."""
+        return str(self._http.base_url).rstrip("/")
+
+    @property
+    def site(self) -> str | None:
+        """The Datadog site, or None when ``base_url`` or ``http_client`` set the address."""
+        return self._site
+
+    @property
+    def api(self) -> AuthenticatedClient:
+        """The generated low-level client (``ddcases_api``), sharing this client's HTTP.
+
+        Usage: ``await ddcases_api.api.case_management.get_case.asyncio("SEC-12", client=dd.api)``
+        """
+        return self._api
+
+    @cached_property
+    def cases(self) -> Cases:
+        """Cases: create, get, search, update (see :class:`ddcases.resources.Cases`)."""
+        from .resources.cases import Cases
+
+        return Cases(self)
+
+    @cached_property
+    def projects(self) -> Projects:
+        """Projects: create, get, list, delete (see :class:`ddcases.resources.Projects`)."""
+        from .resources.projects import Projects
+
+        return Projects(self)
+
+    def __repr__(self) -> str:
+        where = f"site={self._site!r}" if self._site else f"base_url={self.base_url!r}"
+        state = ", closed" if self._closed else ""
+        return f"<CaseManagement {where}{state}>"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections this client opened; safe to call more than once.
+
+        A user-provided ``http_client`` is left open: its owner closes it.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        if self._auth is not None:
+            unregister_secrets(self._auth)
+        if self._owns_http:
+            await self._http.aclose()
+
+    def _api_for_call(self) -> AuthenticatedClient:
+        if self._closed:
+            raise RuntimeError("this CaseManagement client is closed")
+        return self._api
+
+    async def _list_projects(self) -> list[Project]:
+        return await self.projects._fetch_all()
+
+
+def _resolve_site(site: str | None, base_url: str | None) -> tuple[str | None, str]:
+    if base_url is not None:
+        if not isinstance(base_url, str | httpx.URL) or not str(base_url):
+            raise ValueError(f"base_url must be a non-empty URL, got {base_url!r}")
+        return None, str(base_url)
+    chosen = site if site is not None else os.environ.get(ENV_SITE) or DEFAULT_SITE
+    if chosen not in SITES:
+        raise ValueError(f"unknown Datadog site {chosen!r}; expected one of {', '.join(SITES)}")
+    return chosen, f"https://api.{chosen}"
+
+
+def _resolve_auth(
+    api_key: str | None, app_key: str | None, access_token: str | None, url: str
+) -> DatadogAuth:
+    if access_token:
+        return DatadogAuth(access_token=access_token, base_url=url)
+    api_key = api_key or os.environ.get(ENV_API_KEY)
+    app_key = app_key or os.environ.get(ENV_APP_KEY)
+    missing = [env for env, value in ((ENV_API_KEY, api_key), (ENV_APP_KEY, app_key)) if not value]
+    if missing:
+        raise ValueError(
+            f"missing Datadog credentials: set {' and '.join(missing)} (or pass "
+            "api_key=/app_key=), or pass access_token= for an OAuth app"
+        )
+    return DatadogAuth(api_key=api_key, app_key=app_key, base_url=url)
