@@ -1,0 +1,79 @@
+"""How the benches time a client: per-call latency, and throughput at a given concurrency.
+
+Each measurement opens a fresh client, warms it up (connections, lazy imports, caches), and
+then times only steady-state calls. Rounds alternate between clients so that drift in the
+machine (the other core, thermal, page cache) lands on all of them alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import time
+from collections.abc import Callable, Sequence
+
+from _clients import CASE_ID, Client
+
+ClientFactory = Callable[[], Client]
+
+
+async def _page_times(make: ClientFactory, calls: int, warmup: int) -> list[float]:
+    client = make()
+    try:
+        for _ in range(warmup):
+            await client.page()
+        gc.collect()
+        times = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            await client.page()
+            times.append(time.perf_counter() - start)
+        return times
+    finally:
+        await client.aclose()
+
+
+def page_medians(
+    factories: Sequence[ClientFactory], calls: Sequence[int], rounds: int = 3, warmup: int = 5
+) -> list[float]:
+    """Median seconds per page fetch+parse, one per factory (`calls[i]` timed calls a round)."""
+    samples: list[list[float]] = [[] for _ in factories]
+    for _ in range(rounds):
+        for i, make in enumerate(factories):
+            samples[i] += asyncio.run(_page_times(make, calls[i], warmup))
+    return [statistics.median(s) for s in samples]
+
+
+async def _throughput(make: ClientFactory, concurrency: int, seconds: float) -> float:
+    client = make()
+    try:
+        await asyncio.gather(*(client.get(CASE_ID) for _ in range(concurrency)))  # open the pool
+        for _ in range(3):
+            await asyncio.gather(*(client.get(CASE_ID) for _ in range(concurrency)))
+        gc.collect()
+        done = 0
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                await client.get(CASE_ID)
+                done += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return done / (time.perf_counter() - start)
+    finally:
+        await client.aclose()
+
+
+def throughputs(
+    factories: Sequence[ClientFactory], concurrency: int, seconds: float = 1.0, rounds: int = 3
+) -> list[float]:
+    """Median requests per second of `get`, one per factory, with `concurrency` callers."""
+    samples: list[list[float]] = [[] for _ in factories]
+    for _ in range(rounds):
+        for i, make in enumerate(factories):
+            samples[i].append(asyncio.run(_throughput(make, concurrency, seconds)))
+    return [statistics.median(s) for s in samples]

@@ -1,0 +1,331 @@
+"""ddcases against the floor (raw aiohttp + json.loads) and Datadog's official async client.
+
+One run, one machine, one fixed-response loopback server (bench/_server.py, its own process), so
+only client cost differs. Measures, as in issue 5 §4:
+
+  (a) fetch + parse of a 100-case live-shaped page: median per call;
+  (b) `get` of one case at concurrency 1 and 32: requests per second;
+  (c) walking 10,000 cases (100 pages of 100) with 20 ms server latency and 20 ms of caller work
+      per page, prefetch on and off: wall time and peak memory growth (fresh process each);
+  (d) import time, fresh interpreter each, less a bare `python -c pass`: median of 7.
+
+Prints the machine, every median, the ratios, PASS/MISS per goal, and a Markdown table for the
+README. Asserts nothing: a MISS is a finding, not a failure.
+
+    python bench/compare_official.py            # everything, about a minute on 2 cores
+    python bench/compare_official.py --quick    # fewer rounds, for trying changes
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _clients import API_KEY, APP_KEY, DDCases, Floor, Generated, Official, facade_available
+from _measure import page_medians, throughputs
+from _server import serve, stats
+
+WALK_PAGES = 100
+PAGE_SIZE = 100
+WALK_LATENCY = 0.02
+WALK_WORK = 0.02
+IMPORT_RUNS = 7
+DDCASES_IMPORT = "from ddcases import CaseManagement"
+OFFICIAL_IMPORT = "import datadog_api_client.v2.api.case_management_api"
+
+
+def machine() -> list[str]:
+    def version(dist: str) -> str:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    dists = [
+        "ddcases",
+        "httpx",
+        "aiohttp",
+        "httpx-aiohttp",
+        "attrs",
+        "datadog-api-client",
+        "aiosonic",
+    ]
+    return [
+        f"{platform.platform()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()} ({platform.python_implementation()})",
+        ", ".join(f"{d} {version(d)}" for d in dists),
+    ]
+
+
+# (c) ------------------------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+async def _walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
+    from ddcases import CaseManagement
+
+    async with CaseManagement(api_key=API_KEY, app_key=APP_KEY, base_url=base_url) as dd:
+        await dd.cases.search(page_size=PAGE_SIZE)  # warm: connection, lazy imports
+        stats(base_url)
+        gc.collect()
+        rss_before = _rss_mb()
+        if trace:
+            tracemalloc.start()
+        ids: set[str] = set()
+        rss_peak = rss_before
+        start = time.perf_counter()
+        async for page in dd.cases.search(page_size=PAGE_SIZE, prefetch=prefetch).pages():
+            ids.update(case.id for case in page.items)
+            rss_peak = max(rss_peak, _rss_mb())  # sampled once a page, while it is held
+            await asyncio.sleep(WALK_WORK)  # the caller's work on this page
+        seconds = time.perf_counter() - start
+        traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else 0.0
+        tracemalloc.stop()
+        served = stats(base_url)
+    return {
+        "seconds": seconds,
+        "cases": len(ids),
+        "requests": served["requests"],
+        "max_page": served["max_page"],
+        "rss_growth_mb": max(0.0, rss_peak - rss_before),
+        "traced_peak_mb": traced_peak,
+    }
+
+
+def walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
+    """One walk in a fresh interpreter, so that no other bench's garbage is in its memory."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--walk",
+            base_url,
+            "--prefetch",
+            str(int(prefetch)),
+            "--trace",
+            str(int(trace)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.splitlines()[-1])
+    return result
+
+
+# (d) ------------------------------------------------------------------------------------------
+
+
+def import_ms(statements: list[str], runs: int) -> list[float]:
+    """Median wall ms of `python -c stmt` minus that of `python -c pass`, runs interleaved."""
+    samples: dict[str, list[float]] = {s: [] for s in ["pass", *statements]}
+    for stmt in samples:  # compile .pyc files before timing
+        subprocess.run([sys.executable, "-c", stmt], check=True)
+    for _ in range(runs):
+        for stmt, times in samples.items():
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", stmt], check=True)
+            times.append(time.perf_counter() - start)
+    base = statistics.median(samples["pass"])
+    return [(statistics.median(samples[s]) - base) * 1e3 for s in statements]
+
+
+# report ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    measure: str
+    floor: str
+    ddcases: str
+    official: str
+    ratios: str
+    goal: str
+    result: str
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def table(rows: list[Row]) -> str:
+    head = [
+        "Measure",
+        "floor (aiohttp + json.loads)",
+        "ddcases",
+        "datadog-api-client",
+        "ratios",
+        "goal",
+        "result",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r.measure, r.floor, r.ddcases, r.official, r.ratios, r.goal, r.result]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(quick: bool) -> None:
+    rounds = 1 if quick else 3
+    print("Machine:", *machine(), sep="\n  ")
+    if facade_available():
+        ours_name = "ddcases"
+
+        def ours(base: str) -> DDCases | Generated:
+            return DDCases(base)
+    else:
+        ours_name = "ddcases_api over httpx-aiohttp (facade not in the tree yet)"
+
+        def ours(base: str) -> DDCases | Generated:
+            return Generated(base, "httpx-aiohttp")
+
+    print(f"ddcases column: {ours_name}\n")
+
+    rows: list[Row] = []
+    with serve(pages=1, page_size=PAGE_SIZE) as base:
+        factories = [lambda: Floor(base), lambda: ours(base), lambda: Official(base)]
+
+        # (a)
+        floor_s, ours_s, official_s = page_medians(factories, calls=[100, 100, 15], rounds=rounds)
+        print(
+            f"(a) page fetch+parse, median ms: floor {floor_s * 1e3:.2f}  ddcases "
+            f"{ours_s * 1e3:.2f}  official {official_s * 1e3:.2f}"
+        )
+        a_floor, a_official = ours_s / floor_s, official_s / ours_s
+        rows.append(
+            Row(
+                "(a) fetch + parse a 100-case page, median ms",
+                f"{floor_s * 1e3:.2f}",
+                f"{ours_s * 1e3:.2f}",
+                f"{official_s * 1e3:.1f}",
+                f"{a_floor:.2f}x floor; official is {a_official:.1f}x slower",
+                "≤ 2x floor; ≥ 20x faster than official",
+                verdict(a_floor <= 2 and a_official >= 20),
+            )
+        )
+
+        # (b)
+        for concurrency in (1, 32):
+            floor_r, ours_r, official_r = throughputs(factories, concurrency, rounds=rounds)
+            print(
+                f"(b) get at concurrency {concurrency}, req/s: floor {floor_r:.0f}  ddcases "
+                f"{ours_r:.0f}  official {official_r:.0f}"
+            )
+            b_floor, b_official = ours_r / floor_r, ours_r / official_r
+            goal, result = "—", "—"
+            if concurrency == 32:
+                goal = "≥ 0.45x floor; ≥ 2x official"
+                result = verdict(b_floor >= 0.45 and b_official >= 2)
+            rows.append(
+                Row(
+                    f"(b) `get` one case, concurrency {concurrency}, req/s",
+                    f"{floor_r:,.0f}",
+                    f"{ours_r:,.0f}",
+                    f"{official_r:,.0f}",
+                    f"{b_floor:.2f}x floor; {b_official:.2f}x official",
+                    goal,
+                    result,
+                )
+            )
+
+    # (c)
+    if facade_available():
+        with serve(latency=WALK_LATENCY, pages=WALK_PAGES, page_size=PAGE_SIZE) as base:
+            seq = walk(base, prefetch=False, trace=False)
+            pre = walk(base, prefetch=True, trace=False)
+            seq_mem = walk(base, prefetch=False, trace=True)
+            pre_mem = walk(base, prefetch=True, trace=True)
+        for name, w in (("sequential", seq), ("prefetch", pre)):
+            print(
+                f"(c) walk {name}: {w['seconds']:.2f} s, {w['cases']:.0f} distinct cases, "
+                f"{w['requests']:.0f} requests (highest page {w['max_page']:.0f}), "
+                f"peak RSS growth {w['rss_growth_mb']:.1f} MB"
+            )
+        speedup = seq["seconds"] / pre["seconds"]
+        growth = max(
+            pre_mem["traced_peak_mb"],
+            seq_mem["traced_peak_mb"],
+            pre["rss_growth_mb"],
+            seq["rss_growth_mb"],
+        )
+        print(
+            f"(c) traced peak: sequential {seq_mem['traced_peak_mb']:.1f} MB, prefetch "
+            f"{pre_mem['traced_peak_mb']:.1f} MB"
+        )
+        complete = all(w["cases"] == WALK_PAGES * PAGE_SIZE for w in (seq, pre))
+        rows.append(
+            Row(
+                f"(c) walk {WALK_PAGES * PAGE_SIZE:,} cases, 20 ms latency + 20 ms work a page, s",
+                "—",
+                f"{seq['seconds']:.2f} sequential, {pre['seconds']:.2f} prefetch",
+                "—",
+                f"prefetch {speedup:.2f}x faster",
+                "≥ 1.6x",
+                verdict(speedup >= 1.6 and complete),
+            )
+        )
+        rows.append(
+            Row(
+                "(c) peak memory growth during the walk, MB",
+                "—",
+                f"{seq_mem['traced_peak_mb']:.1f} / {pre_mem['traced_peak_mb']:.1f} traced; "
+                f"{seq['rss_growth_mb']:.1f} / {pre['rss_growth_mb']:.1f} RSS (seq / prefetch)",
+                "—",
+                "—",
+                "< 20 MB",
+                verdict(growth < 20),
+            )
+        )
+    else:
+        print("(c) skipped: ddcases.CaseManagement is not in the tree yet")
+
+    # (d)
+    ours_ms, official_ms = import_ms([DDCASES_IMPORT, OFFICIAL_IMPORT], IMPORT_RUNS)
+    print(
+        f"(d) import, median ms over `python -c pass`: `{DDCASES_IMPORT}` {ours_ms:.0f}  "
+        f"`{OFFICIAL_IMPORT}` {official_ms:.0f}"
+    )
+    rows.append(
+        Row(
+            "(d) import time over bare interpreter, median ms",
+            "—",
+            f"{ours_ms:.0f}",
+            f"{official_ms:.0f}",
+            f"{ours_ms / official_ms:.2f}x official",
+            "≤ official",
+            verdict(ours_ms <= official_ms),
+        )
+    )
+
+    print("\n" + table(rows))
+    print("\n" + "\n".join(f"{r.measure}: {r.result}" for r in rows if r.result != "—"))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one round instead of three")
+    parser.add_argument("--walk", metavar="BASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--prefetch", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--trace", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.walk:
+        print(json.dumps(asyncio.run(_walk(args.walk, bool(args.prefetch), bool(args.trace)))))
+    else:
+        main(args.quick)
