@@ -251,6 +251,8 @@ class RetryTransport(httpx.AsyncBaseTransport):
 async def _buffered(response: httpx.Response, request: httpx.Request) -> httpx.Response:
     """Read the body inside the retry loop; return a response over the raw (still encoded)
     bytes so the client decodes it exactly as it would have."""
+    if response.is_stream_consumed:  # built from bytes (MockTransport): already in memory
+        return response
     try:
         raw = b"".join([chunk async for chunk in response.aiter_raw()])
     finally:
