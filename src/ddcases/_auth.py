@@ -72,10 +72,10 @@ class DatadogAuth(httpx.Auth):
     ) -> None:
         if access_token:
             self._headers = {AUTHORIZATION_HEADER: Secret(f"Bearer {access_token}")}
-            self._secrets: tuple[str, ...] = (access_token,)
+            self._secrets: tuple[Secret, ...] = (Secret(access_token),)
         elif api_key and app_key:
             self._headers = {API_KEY_HEADER: Secret(api_key), APP_KEY_HEADER: Secret(app_key)}
-            self._secrets = (api_key, app_key)
+            self._secrets = (Secret(api_key), Secret(app_key))
         else:
             raise ValueError("DatadogAuth needs api_key and app_key, or access_token")
         self.base_url = httpx.URL(base_url)
@@ -88,7 +88,7 @@ class DatadogAuth(httpx.Auth):
 
     def secret_values(self) -> tuple[str, ...]:
         """The raw secrets, for the log RedactingFilter (``_logs.register_secrets``)."""
-        return self._secrets
+        return tuple(secret.get() for secret in self._secrets)
 
     def allows(self, url: httpx.URL) -> bool:
         """True when ``url`` is on the configured origin."""
