@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, NamedTuple, TypeVar
@@ -95,8 +94,8 @@ class AsyncPaginator(Generic[T]):
         self._start_page = start_page
         self._limit = limit
         self._prefetch = prefetch
-        # Iterations started here, so aclose() can stop them; weak, so finished ones go away.
-        self._open: weakref.WeakSet[AsyncGenerator[object, None]] = weakref.WeakSet()
+        # Iterations in progress, so aclose() can stop them.
+        self._open: set[AsyncGenerator[object, None]] = set()
 
     def __repr__(self) -> str:
         return (
@@ -123,9 +122,16 @@ class AsyncPaginator(Generic[T]):
         for gen in list(self._open):
             await gen.aclose()
 
-    def _track(self, gen: AsyncGenerator[U, None]) -> AsyncGenerator[U, None]:
+    async def _track(self, gen: AsyncGenerator[U, None]) -> AsyncGenerator[U, None]:
+        # The caller holds this wrapper and the paginator holds ``gen``: dropping the wrapper
+        # (a plain ``break``) lets asyncio finalise it, and aclose() reaches ``gen`` directly.
         self._open.add(gen)
-        return gen
+        try:
+            async for item in gen:
+                yield item
+        finally:
+            self._open.discard(gen)
+            await gen.aclose()
 
     async def _first_page(self) -> Page[T]:
         async with contextlib.aclosing(self._pages(prefetch=False)) as pages:

@@ -1,0 +1,233 @@
+"""CaseManagement: configuration, credentials, headers, closing, repr."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+
+import ddcases
+from ddcases import CaseManagement, NotFoundError
+
+from ._fake_service import API_KEY, APP_KEY, FakeService, respond
+
+SIX_SITES = (
+    "datadoghq.com",
+    "us3.datadoghq.com",
+    "us5.datadoghq.com",
+    "ap1.datadoghq.com",
+    "datadoghq.eu",
+    "ddog-gov.com",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def recording() -> tuple[list[httpx.Request], httpx.MockTransport]:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return respond(200, {"data": {"id": "c1", "type": "case", "attributes": {}}})
+
+    return seen, httpx.MockTransport(handler)
+
+
+def test_missing_keys_name_both_env_vars() -> None:
+    with pytest.raises(ValueError, match="DD_API_KEY and DD_APP_KEY"):
+        CaseManagement()
+
+
+def test_missing_app_key_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_API_KEY", API_KEY)
+    with pytest.raises(ValueError, match="DD_APP_KEY") as info:
+        CaseManagement()
+    assert "DD_API_KEY" not in str(info.value).split("(")[0]
+    assert API_KEY not in str(info.value)
+
+
+def test_unknown_site_lists_the_six() -> None:
+    with pytest.raises(ValueError, match="unknown Datadog site") as info:
+        CaseManagement(api_key=API_KEY, app_key=APP_KEY, site="datadoghq.con")
+    for site in SIX_SITES:
+        assert site in str(info.value)
+
+
+@pytest.mark.parametrize("site", SIX_SITES)
+async def test_site_picks_the_api_host(site: str) -> None:
+    seen, transport = recording()
+    async with CaseManagement(
+        api_key=API_KEY, app_key=APP_KEY, site=site, transport=transport
+    ) as dd:
+        await dd.cases.get("SEC-1")
+    assert seen[0].url.host == f"api.{site}"
+    assert dd.site == site
+
+
+async def test_env_vars_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_API_KEY", API_KEY)
+    monkeypatch.setenv("DD_APP_KEY", APP_KEY)
+    monkeypatch.setenv("DD_SITE", "datadoghq.eu")
+    seen, transport = recording()
+    async with CaseManagement(transport=transport) as dd:
+        await dd.cases.get("SEC-1")
+    request = seen[0]
+    assert request.url.host == "api.datadoghq.eu"
+    assert request.headers["DD-API-KEY"] == API_KEY
+    assert request.headers["DD-APPLICATION-KEY"] == APP_KEY
+
+
+async def test_arguments_win_over_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_API_KEY", "env-api")
+    monkeypatch.setenv("DD_APP_KEY", "env-app")
+    monkeypatch.setenv("DD_SITE", "bogus.example")
+    seen, transport = recording()
+    async with CaseManagement(
+        api_key=API_KEY, app_key=APP_KEY, site="us5.datadoghq.com", transport=transport
+    ) as dd:
+        await dd.cases.get("SEC-1")
+    assert seen[0].url.host == "api.us5.datadoghq.com"
+    assert seen[0].headers["DD-API-KEY"] == API_KEY
+
+
+async def test_base_url_overrides_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_SITE", "not-a-site")  # ignored: base_url wins
+    seen, transport = recording()
+    async with CaseManagement(
+        api_key=API_KEY,
+        app_key=APP_KEY,
+        base_url="http://localhost:8123/prefix",
+        transport=transport,
+    ) as dd:
+        await dd.cases.get("SEC-1")
+    assert str(seen[0].url) == "http://localhost:8123/prefix/api/v2/cases/SEC-1"
+    assert dd.site is None
+    assert "http://localhost:8123/prefix" in repr(dd)
+
+
+async def test_access_token_sends_bearer_and_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_API_KEY", API_KEY)
+    monkeypatch.setenv("DD_APP_KEY", APP_KEY)
+    seen, transport = recording()
+    async with CaseManagement(access_token="tok-123", transport=transport) as dd:
+        await dd.cases.get("SEC-1")
+    headers = seen[0].headers
+    assert headers["Authorization"] == "Bearer tok-123"
+    assert "DD-API-KEY" not in headers
+    assert "DD-APPLICATION-KEY" not in headers
+
+
+async def test_default_headers() -> None:
+    seen, transport = recording()
+    async with CaseManagement(api_key=API_KEY, app_key=APP_KEY, transport=transport) as dd:
+        await dd.cases.get("SEC-1")
+    assert seen[0].headers["User-Agent"] == f"ddcases/{ddcases.__version__}"
+    assert seen[0].headers["Accept"] == "application/json"
+
+
+async def test_keys_absent_from_reprs_and_errors() -> None:
+    fake = FakeService()
+    dd = fake.client()
+    texts = [repr(dd), str(dd), repr(dd.cases), repr(dd.projects), repr(dd.api)]
+    with pytest.raises(NotFoundError) as missing:
+        await dd.cases.get("NOPE-1")
+    with pytest.raises(NotFoundError) as unknown_key:
+        await dd.projects.get("NOPE")
+    for exc in (missing.value, unknown_key.value):
+        texts += [repr(exc), str(exc)]
+        if getattr(exc, "response", None) is not None:
+            texts += [repr(exc.response.request.headers), str(exc.response.request.headers)]
+    await dd.aclose()
+    texts.append(repr(dd))
+    for text in texts:
+        assert API_KEY not in text
+        assert APP_KEY not in text
+    assert "NOPE-1" in str(missing.value)
+    assert "NOPE" in str(unknown_key.value)
+
+
+async def test_aclose_is_idempotent_and_calls_after_close_fail() -> None:
+    closed: list[bool] = []
+
+    class Transport(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return respond(200, {"data": {"id": "c1", "type": "case"}})
+
+        async def aclose(self) -> None:
+            closed.append(True)
+
+    dd = CaseManagement(api_key=API_KEY, app_key=APP_KEY, transport=Transport())
+    await dd.aclose()
+    await dd.aclose()
+    assert closed == [True]
+    assert "closed" in repr(dd)
+    with pytest.raises(RuntimeError, match="closed"):
+        await dd.cases.get("SEC-1")
+
+
+async def test_close_after_error_and_after_cancellation() -> None:
+    started = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        started.set()
+        await asyncio.sleep(10)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async with CaseManagement(
+        api_key=API_KEY, app_key=APP_KEY, transport=httpx.MockTransport(handler)
+    ) as dd:
+        task = asyncio.create_task(dd.cases.get("SEC-1"))
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    # and after an error raised inside the block
+    with pytest.raises(ZeroDivisionError):
+        async with FakeService().client():
+            1 / 0  # noqa: B018
+
+
+async def test_http_client_is_used_as_given_and_not_closed() -> None:
+    fake = FakeService()
+    fake.add_case(key="SEC-1")
+    http = httpx.AsyncClient(
+        base_url="https://proxy.test", transport=httpx.MockTransport(fake.handle)
+    )
+    async with CaseManagement(http_client=http) as dd:
+        case = await dd.cases.get("SEC-1")
+        assert dd.api.get_async_httpx_client() is http
+    assert case.attributes.key == "SEC-1"
+    assert fake.requests[0].url.host == "proxy.test"
+    assert "DD-API-KEY" not in fake.requests[0].headers
+    assert not http.is_closed
+    await http.aclose()
+
+
+def test_http_client_with_other_http_settings_is_an_error() -> None:
+    http = httpx.AsyncClient()
+    with pytest.raises(ValueError, match="api_key, base_url"):
+        CaseManagement(http_client=http, api_key="x", base_url="http://x")
+
+
+async def test_api_exposes_the_generated_client() -> None:
+    from ddcases_api.api.case_management import get_case
+
+    fake = FakeService()
+    fake.add_case(key="SEC-7")
+    async with fake.client() as dd:
+        parsed = await get_case.asyncio("SEC-7", client=dd.api)
+    assert parsed is not None
+    assert json.loads(fake.requests[0].content or b"null") is None
+    assert fake.requests[0].headers["DD-API-KEY"] == API_KEY
+
+
+def test_namespaces_are_cached() -> None:
+    dd = FakeService().client()
+    assert dd.cases is dd.cases
+    assert dd.projects is dd.projects
