@@ -1,4 +1,4 @@
-"""Log redaction: sensitive headers, and live secrets scrubbed from ddcases/httpx/httpcore records."""
+"""Log redaction: sensitive headers; live secrets scrubbed from ddcases/httpx/httpcore records."""
 
 from __future__ import annotations
 
