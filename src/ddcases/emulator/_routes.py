@@ -192,8 +192,8 @@ def _ts(value: Any) -> str | None:
     return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
 
 
-def _user_ref(user_id: str | None) -> dict[str, Any]:
-    return {"data": None if user_id is None else {"id": user_id, "type": "user"}}
+def _user_ref(user_id: str) -> dict[str, Any]:
+    return {"data": {"id": user_id, "type": "user"}}
 
 
 def _included(store: Store, user_ids: Iterable[str | None]) -> list[dict[str, Any]]:
@@ -210,6 +210,16 @@ def _included(store: Store, user_ids: Iterable[str | None]) -> list[dict[str, An
 
 
 def _case(case: Case) -> dict[str, Any]:
+    # No Jira/ServiceNow integration here, so those members are absent; an unassigned case has
+    # no ``assignee`` relationship. Absent rather than null: openapi.yaml marks them
+    # ``nullable`` next to an ``allOf``, which strict OpenAPI 3.0.3 validators read as "not null".
+    relationships: dict[str, Any] = {
+        "created_by": _user_ref(case.created_by),
+        "modified_by": _user_ref(case.modified_by),
+        "project": {"data": {"id": case.project_id, "type": "project"}},
+    }
+    if case.assignee_id is not None:
+        relationships["assignee"] = _user_ref(case.assignee_id)
     return {
         "id": case.id,
         "type": "case",
@@ -218,22 +228,15 @@ def _case(case: Case) -> dict[str, Any]:
             "closed_at": _ts(case.closed_at),
             "created_at": _ts(case.created_at),
             "description": case.description,
-            "jira_issue": None,
             "key": case.key,
             "modified_at": _ts(case.modified_at),
             "priority": case.priority,
-            "service_now_ticket": None,
             "status": case.status,
             "title": case.title,
             "type": case.type,
             "type_id": case.type_id,
         },
-        "relationships": {
-            "assignee": _user_ref(case.assignee_id),
-            "created_by": _user_ref(case.created_by),
-            "modified_by": _user_ref(case.modified_by),
-            "project": {"data": {"id": case.project_id, "type": "project"}},
-        },
+        "relationships": relationships,
     }
 
 
