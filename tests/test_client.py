@@ -231,3 +231,15 @@ def test_namespaces_are_cached() -> None:
     dd = FakeService().client()
     assert dd.cases is dd.cases
     assert dd.projects is dd.projects
+
+
+async def test_mock_transport_with_plain_json_responses() -> None:
+    """The usual MockTransport style (bodies already read) works through the retry transport."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": {"id": "c1", "type": "case"}})
+
+    async with CaseManagement(
+        api_key=API_KEY, app_key=APP_KEY, transport=httpx.MockTransport(handler)
+    ) as dd:
+        assert (await dd.cases.get("SEC-1")).id == "c1"
