@@ -237,7 +237,7 @@ async def test_mock_transport_with_plain_json_responses() -> None:
     """The usual MockTransport style (bodies already read) works through the retry transport."""
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"data": {"id": "c1", "type": "case"}})
+        return httpx.Response(200, json={"data": {"id": "c1", "type": "case", "attributes": {}}})
 
     async with CaseManagement(
         api_key=API_KEY, app_key=APP_KEY, transport=httpx.MockTransport(handler)
