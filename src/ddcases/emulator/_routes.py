@@ -52,6 +52,7 @@ _PROJECT_KEY = re.compile(r"^[A-Z0-9]+$")
 _INTEGER = re.compile(r"^[0-9]+$")
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
+_INT64_MAX = 2**63 - 1  # the spec's format for page numbers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -357,7 +358,7 @@ def _query_int(ctx: Ctx, name: str, default: int, maximum: int | None = None) ->
     if raw is None:
         return default
     if not _INTEGER.match(raw) or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
-        bound = f"between 1 and {maximum}" if maximum else "at least 1"
+        bound = f"between 1 and {maximum}" if maximum is not None else "at least 1"
         raise BadRequest((f'{name} must be an integer {bound}, got "{raw}"', None, name))
     return int(raw)
 
@@ -365,7 +366,7 @@ def _query_int(ctx: Ctx, name: str, default: int, maximum: int | None = None) ->
 async def search_cases(ctx: Ctx) -> Response:
     params = ctx.request.query_params
     size = _query_int(ctx, "page[size]", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    number = _query_int(ctx, "page[number]", 1)
+    number = _query_int(ctx, "page[number]", 1, _INT64_MAX)
     sort_field = params.get("sort[field]")
     if sort_field is not None and not CaseSortableField(sort_field).is_known:
         known = ", ".join(f.value for f in CaseSortableField)
