@@ -54,9 +54,10 @@ $(VENV)/.bench-installed: $(STAMP) requirements/bench.txt
 bench: $(VENV)/.bench-installed
 	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
+# The script starts the emulator (uvicorn on a free loopback port) and stops it when done.
+# Against Datadog instead: make demo ARGS=--live (needs DD_API_KEY, DD_APP_KEY, optional DD_SITE).
 demo: $(STAMP)
-	@if [ -f examples/triage.py ]; then $(BIN)/python examples/triage.py; \
-	else echo "examples/triage.py not written yet"; fi
+	$(BIN)/python examples/triage.py $(ARGS)
 
 # make vendor DEST=dir NAME=pkgname: self-contained copy of the SDK under another package name.
 vendor: $(STAMP)
