@@ -41,9 +41,16 @@ from ddcases_schema.models import (
     ProjectCreateRequest,
 )
 
+from ._documents import (
+    case_document,
+    case_response,
+    case_users,
+    included,
+    project_document,
+)
 from ._jsonapi import JSONAPIResponse, error_response, not_found
 from ._search import SearchError, parse_filter, sort_cases
-from ._store import STANDARD_TYPE_ID, Case, NotFound, Project, Store, user_id_for
+from ._store import STANDARD_TYPE_ID, NotFound, Store, user_id_for
 
 __all__ = ["Auth", "routes"]
 
@@ -184,84 +191,6 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-# ---------------------------------------------------------------- serialisation
-
-
-def _ts(value: Any) -> str | None:
-    if value is None:
-        return None
-    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
-
-
-def _user_ref(user_id: str) -> dict[str, Any]:
-    return {"data": {"id": user_id, "type": "user"}}
-
-
-def _included(store: Store, user_ids: Iterable[str | None]) -> list[dict[str, Any]]:
-    seen: dict[str, None] = dict.fromkeys(u for u in user_ids if u is not None)
-    users = [store.user(u) for u in seen]
-    return [
-        {
-            "id": u.id,
-            "type": "user",
-            "attributes": {"active": True, "email": u.email, "handle": u.handle, "name": u.name},
-        }
-        for u in users
-    ]
-
-
-def _case(case: Case) -> dict[str, Any]:
-    # No Jira/ServiceNow integration here, so those members are absent; an unassigned case has
-    # no ``assignee`` relationship. Absent rather than null: openapi.yaml marks them
-    # ``nullable`` next to an ``allOf``, which strict OpenAPI 3.0.3 validators read as "not null".
-    relationships: dict[str, Any] = {
-        "created_by": _user_ref(case.created_by),
-        "modified_by": _user_ref(case.modified_by),
-        "project": {"data": {"id": case.project_id, "type": "project"}},
-    }
-    if case.assignee_id is not None:
-        relationships["assignee"] = _user_ref(case.assignee_id)
-    return {
-        "id": case.id,
-        "type": "case",
-        "attributes": {
-            "archived_at": _ts(case.archived_at),
-            "closed_at": _ts(case.closed_at),
-            "created_at": _ts(case.created_at),
-            "description": case.description,
-            "key": case.key,
-            "modified_at": _ts(case.modified_at),
-            "priority": case.priority,
-            "status": case.status,
-            "title": case.title,
-            "type": case.type,
-            "type_id": case.type_id,
-        },
-        "relationships": relationships,
-    }
-
-
-def _case_users(case: Case) -> list[str | None]:
-    return [case.created_by, case.modified_by, case.assignee_id]
-
-
-def _case_response(store: Store, case: Case, status: int = 200) -> Response:
-    body = {"data": _case(case), "included": _included(store, _case_users(case))}
-    return JSONAPIResponse(body, status_code=status)
-
-
-def _project(project: Project) -> dict[str, Any]:
-    return {
-        "id": project.id,
-        "type": "project",
-        "attributes": {"key": project.key, "name": project.name},
-        "relationships": {
-            "member_team": {"data": []},
-            "member_user": {"data": [{"id": project.created_by, "type": "user"}]},
-        },
-    }
-
-
 # ---------------------------------------------------------------- projects
 
 
@@ -279,22 +208,28 @@ async def create_project(ctx: Ctx) -> Response:
         project = ctx.store.create_project(key, name, ctx.user_id)
     except ValueError as exc:
         raise BadRequest((str(exc), "/data/attributes/key", None)) from None
-    body_out = {"data": _project(project), "included": _included(ctx.store, [project.created_by])}
+    body_out = {
+        "data": project_document(project),
+        "included": included(ctx.store, [project.created_by]),
+    }
     return JSONAPIResponse(body_out, status_code=201)
 
 
 async def get_projects(ctx: Ctx) -> Response:
     projects = ctx.store.projects()
     body = {
-        "data": [_project(p) for p in projects],
-        "included": _included(ctx.store, [p.created_by for p in projects]),
+        "data": [project_document(p) for p in projects],
+        "included": included(ctx.store, [p.created_by for p in projects]),
     }
     return JSONAPIResponse(body)
 
 
 async def get_project(ctx: Ctx) -> Response:
     project = ctx.store.project(ctx.path("project_id"))
-    body = {"data": _project(project), "included": _included(ctx.store, [project.created_by])}
+    body = {
+        "data": project_document(project),
+        "included": included(ctx.store, [project.created_by]),
+    }
     return JSONAPIResponse(body)
 
 
@@ -350,7 +285,7 @@ async def create_case(ctx: Ctx) -> Response:
         type_=str(attributes.type),
         assignee_id=assignee_id,
     )
-    return _case_response(ctx.store, case, status=201)
+    return case_response(ctx.store, case, status=201)
 
 
 def _query_int(ctx: Ctx, name: str, default: int, maximum: int | None = None) -> int:
@@ -386,8 +321,8 @@ async def search_cases(ctx: Ctx) -> Response:
     )
     page = found[(number - 1) * size : number * size]
     body = {
-        "data": [_case(c) for c in page],
-        "included": _included(ctx.store, [u for c in page for u in _case_users(c)]),
+        "data": [case_document(c) for c in page],
+        "included": included(ctx.store, [u for c in page for u in case_users(c)]),
         "meta": {
             "page": {"current": number, "size": len(page), "total": math.ceil(len(found) / size)},
             "total_cases": len(found),
@@ -397,13 +332,13 @@ async def search_cases(ctx: Ctx) -> Response:
 
 
 async def get_case(ctx: Ctx) -> Response:
-    return _case_response(ctx.store, ctx.store.case(ctx.path("case_id")))
+    return case_response(ctx.store, ctx.store.case(ctx.path("case_id")))
 
 
 async def update_status(ctx: Ctx) -> Response:
     body = await ctx.body(CaseUpdateStatusRequest)
     status = str(body.data.attributes.status)
-    return _case_response(
+    return case_response(
         ctx.store, ctx.store.update(ctx.path("case_id"), ctx.user_id, status=status)
     )
 
@@ -412,7 +347,7 @@ async def update_priority(ctx: Ctx) -> Response:
     body = await ctx.body(CaseUpdatePriorityRequest)
     priority = str(body.data.attributes.priority)
     case = ctx.store.update(ctx.path("case_id"), ctx.user_id, priority=priority)
-    return _case_response(ctx.store, case)
+    return case_response(ctx.store, case)
 
 
 async def assign_case(ctx: Ctx) -> Response:
@@ -420,25 +355,25 @@ async def assign_case(ctx: Ctx) -> Response:
     pointer = "/data/attributes/assignee_id"
     assignee = _require_uuid(body.data.attributes.assignee_id, pointer, "assignee_id")
     case = ctx.store.update(ctx.path("case_id"), ctx.user_id, assignee_id=assignee)
-    return _case_response(ctx.store, case)
+    return case_response(ctx.store, case)
 
 
 async def unassign_case(ctx: Ctx) -> Response:
     await ctx.body(CaseEmptyRequest)
     case = ctx.store.update(ctx.path("case_id"), ctx.user_id, unassign=True)
-    return _case_response(ctx.store, case)
+    return case_response(ctx.store, case)
 
 
 async def archive_case(ctx: Ctx) -> Response:
     await ctx.body(CaseEmptyRequest)
     case = ctx.store.update(ctx.path("case_id"), ctx.user_id, archived=True)
-    return _case_response(ctx.store, case)
+    return case_response(ctx.store, case)
 
 
 async def unarchive_case(ctx: Ctx) -> Response:
     await ctx.body(CaseEmptyRequest)
     case = ctx.store.update(ctx.path("case_id"), ctx.user_id, archived=False)
-    return _case_response(ctx.store, case)
+    return case_response(ctx.store, case)
 
 
 def _route(path: str, handler: Handler, method: str, name: str) -> Route:

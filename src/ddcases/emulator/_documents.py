@@ -1,0 +1,101 @@
+"""The JSON:API documents the emulator answers with: cases, projects and ``included`` users."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.responses import Response
+
+from ._jsonapi import JSONAPIResponse
+from ._store import Case, Project, Store
+
+__all__ = [
+    "case_document",
+    "case_response",
+    "case_users",
+    "included",
+    "project_document",
+    "project_response",
+]
+
+
+def _ts(value: datetime.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+
+
+def _user_ref(user_id: str) -> dict[str, Any]:
+    return {"data": {"id": user_id, "type": "user"}}
+
+
+def included(store: Store, user_ids: Iterable[str | None]) -> list[dict[str, Any]]:
+    seen: dict[str, None] = dict.fromkeys(u for u in user_ids if u is not None)
+    users = [store.user(u) for u in seen]
+    return [
+        {
+            "id": u.id,
+            "type": "user",
+            "attributes": {"active": True, "email": u.email, "handle": u.handle, "name": u.name},
+        }
+        for u in users
+    ]
+
+
+def case_document(case: Case) -> dict[str, Any]:
+    # No Jira/ServiceNow integration here, so those members are absent; an unassigned case has
+    # no ``assignee`` relationship. Absent rather than null: openapi.yaml marks them
+    # ``nullable`` next to an ``allOf``, which strict OpenAPI 3.0.3 validators read as "not null".
+    relationships: dict[str, Any] = {
+        "created_by": _user_ref(case.created_by),
+        "modified_by": _user_ref(case.modified_by),
+        "project": {"data": {"id": case.project_id, "type": "project"}},
+    }
+    if case.assignee_id is not None:
+        relationships["assignee"] = _user_ref(case.assignee_id)
+    return {
+        "id": case.id,
+        "type": "case",
+        "attributes": {
+            "archived_at": _ts(case.archived_at),
+            "closed_at": _ts(case.closed_at),
+            "created_at": _ts(case.created_at),
+            "description": case.description,
+            "key": case.key,
+            "modified_at": _ts(case.modified_at),
+            "priority": case.priority,
+            "status": case.status,
+            "title": case.title,
+            "type": case.type,
+            "type_id": case.type_id,
+        },
+        "relationships": relationships,
+    }
+
+
+def case_users(case: Case) -> list[str | None]:
+    return [case.created_by, case.modified_by, case.assignee_id]
+
+
+def case_response(store: Store, case: Case, status: int = 200) -> Response:
+    body = {"data": case_document(case), "included": included(store, case_users(case))}
+    return JSONAPIResponse(body, status_code=status)
+
+
+def project_document(project: Project) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "type": "project",
+        "attributes": {"key": project.key, "name": project.name},
+        "relationships": {
+            "member_team": {"data": []},
+            "member_user": {"data": [{"id": project.created_by, "type": "user"}]},
+        },
+    }
+
+
+def project_response(store: Store, project: Project, status: int = 200) -> Response:
+    body = {"data": project_document(project), "included": included(store, [project.created_by])}
+    return JSONAPIResponse(body, status_code=status)
