@@ -45,7 +45,7 @@ def page_medians(
     return [statistics.median(s) for s in samples]
 
 
-async def _throughput(make: ClientFactory, concurrency: int, seconds: float) -> float:
+async def _throughput(make: ClientFactory, concurrency: int, seconds: float) -> tuple[float, float]:
     client = make()
     try:
         await asyncio.gather(*(client.get(CASE_ID) for _ in range(concurrency)))  # open the pool
@@ -61,19 +61,26 @@ async def _throughput(make: ClientFactory, concurrency: int, seconds: float) -> 
                 await client.get(CASE_ID)
                 done += 1
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return done / (time.perf_counter() - start)
+        return done / (time.perf_counter() - start), (time.process_time() - cpu) / done
     finally:
         await client.aclose()
 
 
 def throughputs(
     factories: Sequence[ClientFactory], concurrency: int, seconds: float = 1.0, rounds: int = 3
-) -> list[float]:
-    """Median requests per second of `get`, one per factory, with `concurrency` callers."""
-    samples: list[list[float]] = [[] for _ in factories]
+) -> list[tuple[float, float]]:
+    """Median requests per second of `get`, one per factory, with `concurrency` callers, and
+    the median client CPU seconds per request (this process only: the server has its own).
+
+    CPU per request hardly moves when other work competes for the cores; req/s does.
+    """
+    rates: list[list[float]] = [[] for _ in factories]
+    cpus: list[list[float]] = [[] for _ in factories]
     for _ in range(rounds):
         for i, make in enumerate(factories):
-            samples[i].append(asyncio.run(_throughput(make, concurrency, seconds)))
-    return [statistics.median(s) for s in samples]
+            rate, cpu = asyncio.run(_throughput(make, concurrency, seconds))
+            rates[i].append(rate)
+            cpus[i].append(cpu)
+    return [(statistics.median(r), statistics.median(c)) for r, c in zip(rates, cpus, strict=True)]

@@ -223,10 +223,13 @@ def main(quick: bool) -> None:
 
         # (b)
         for concurrency in (1, 32):
-            floor_r, ours_r, official_r = throughputs(factories, concurrency, rounds=rounds)
+            results = throughputs(factories, concurrency, rounds=rounds)
+            (floor_r, floor_cpu), (ours_r, ours_cpu), (official_r, official_cpu) = results
             print(
                 f"(b) get at concurrency {concurrency}, req/s: floor {floor_r:.0f}  ddcases "
-                f"{ours_r:.0f}  official {official_r:.0f}"
+                f"{ours_r:.0f}  official {official_r:.0f};  client CPU µs/request: floor "
+                f"{floor_cpu * 1e6:.0f}  ddcases {ours_cpu * 1e6:.0f}  official "
+                f"{official_cpu * 1e6:.0f}"
             )
             b_floor, b_official = ours_r / floor_r, ours_r / official_r
             goal, result = "—", "—"

@@ -3,7 +3,8 @@
 Issue 3 §7. Loopback, fixed-response server in its own process (bench/_server.py), one
 live-shaped case. Prints the median requests per second of the floor, of ddcases
 (`dd.cases.get`), and of the generated client alone over httpx's pool and over httpx-aiohttp,
-each with its ratio to the floor measured in this run.
+each with its ratio to the floor measured in this run. Also the client's CPU time per request
+(the server runs in its own process), which other work on the machine hardly disturbs.
 
     python bench/get_concurrency.py [--concurrency 32] [--seconds 1.0] [--rounds 3]
 """
@@ -28,11 +29,14 @@ def main(concurrency: int, seconds: float, rounds: int) -> None:
             "ddcases_api over httpx": lambda: Generated(base, "httpx"),
             "ddcases_api over httpx-aiohttp": lambda: Generated(base, "httpx-aiohttp"),
         }
-        rates = throughputs(list(clients.values()), concurrency, seconds, rounds)
-    floor = rates[0]
-    print(f"get one case, concurrency {concurrency}, median req/s")
-    for name, rate in zip(clients, rates, strict=True):
-        print(f"  {name:34} {rate:7,.0f} req/s  {rate / floor:5.2f}x floor")
+        results = throughputs(list(clients.values()), concurrency, seconds, rounds)
+    floor, floor_cpu = results[0]
+    print(f"get one case, concurrency {concurrency}, median req/s and client CPU per request")
+    for name, (rate, cpu) in zip(clients, results, strict=True):
+        print(
+            f"  {name:34} {rate:7,.0f} req/s  {rate / floor:5.2f}x floor   "
+            f"{cpu * 1e6:5.0f} µs CPU  {floor_cpu / cpu:5.2f}x floor"
+        )
 
 
 if __name__ == "__main__":
