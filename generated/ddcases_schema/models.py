@@ -244,7 +244,7 @@ class UserRelationship(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    data: UserRelationshipData
+    data: UserRelationshipData | None
     """
     Relationship to user object.
     """

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import httpx
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
 from tests.generated._spec import resolve, spec
 
@@ -52,8 +52,8 @@ def check(response: httpx.Response) -> None:
     assert media.split(";")[0].strip() == MEDIA_TYPE, f"{where}: content type {media!r}"
     schema = documented["content"]["application/json"]["schema"]
     body = response.json()
-    validator = OAS30Validator(
-        {**schema, "components": spec()["components"]}, format_checker=oas30_format_checker
+    validator = OAS31Validator(
+        {**schema, "components": spec()["components"]}, format_checker=oas31_format_checker
     )
     errors = sorted(validator.iter_errors(body), key=str)
     if errors:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from openapi_schema_validator import OAS30Validator
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
 import ddcases_api.models as api_models
@@ -60,8 +60,8 @@ EXAMPLES = _all_examples()
 
 @pytest.mark.parametrize(("where", "schema", "example"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
 def test_example_matches_schema(where: str, schema: dict[str, Any], example: Any) -> None:
-    # Carry the components along so "#/components/..." refs resolve; OAS30Validator knows nullable.
-    OAS30Validator({**schema, "components": spec()["components"]}).validate(example)
+    # Carry the components along so "#/components/..." refs resolve (OpenAPI 3.1 dialect).
+    OAS31Validator({**schema, "components": spec()["components"]}).validate(example)
 
 
 def test_examples_were_found() -> None:
@@ -145,3 +145,27 @@ def test_every_operation_has_a_success_response_example_or_none() -> None:
         if not any(resolve(r).get("content") for s, r in op["responses"].items() if s[0] == "2")
     }
     assert success | no_body == set(OPERATION_IDS)
+
+
+def test_live_shaped_documents_match_the_spec_schemas() -> None:
+    """The spec itself admits what the live service sends: explicit nulls, extra members.
+
+    Under OpenAPI 3.0.3, `nullable` beside `allOf` is ignored by strict validators, so a
+    conforming `"assignee": null` was rejected; 3.1's `anyOf: [$ref, {type: "null"}]` says it.
+    """
+    from ._live import live_case, live_page
+
+    components = spec()["components"]
+
+    def check(name: str, document: Any) -> None:
+        schema = {"$ref": f"#/components/schemas/{name}", "components": components}
+        OAS31Validator(schema).validate(document)
+
+    check("CasesResponse", live_page(3))
+    unassigned = live_case()
+    unassigned["relationships"]["assignee"] = {"data": None}
+    check("CaseResponse", {"data": unassigned})
+    bad = live_case()
+    bad["attributes"]["created_at"] = None  # not nullable in the spec
+    with pytest.raises(Exception, match="None is not of type 'string'"):
+        check("CaseResponse", {"data": bad})

@@ -204,9 +204,9 @@ class CaseAttributes:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                jira_issue_type_1 = JiraIssue.from_dict(data)
+                jira_issue_type_0 = JiraIssue.from_dict(data)
 
-                return jira_issue_type_1
+                return jira_issue_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(JiraIssue | None | Unset, data)
@@ -247,9 +247,9 @@ class CaseAttributes:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                service_now_ticket_type_1 = ServiceNowTicket.from_dict(data)
+                service_now_ticket_type_0 = ServiceNowTicket.from_dict(data)
 
-                return service_now_ticket_type_1
+                return service_now_ticket_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | ServiceNowTicket | Unset, data)

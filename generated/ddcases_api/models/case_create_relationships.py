@@ -61,9 +61,9 @@ class CaseCreateRelationships:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                assignee_type_1 = UserRelationship.from_dict(data)
+                assignee_type_0 = UserRelationship.from_dict(data)
 
-                return assignee_type_1
+                return assignee_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | Unset | UserRelationship, data)

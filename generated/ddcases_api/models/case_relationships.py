@@ -84,9 +84,9 @@ class CaseRelationships:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                assignee_type_1 = UserRelationship.from_dict(data)
+                assignee_type_0 = UserRelationship.from_dict(data)
 
-                return assignee_type_1
+                return assignee_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | Unset | UserRelationship, data)
@@ -101,9 +101,9 @@ class CaseRelationships:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                created_by_type_1 = UserRelationship.from_dict(data)
+                created_by_type_0 = UserRelationship.from_dict(data)
 
-                return created_by_type_1
+                return created_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | Unset | UserRelationship, data)
@@ -118,9 +118,9 @@ class CaseRelationships:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                modified_by_type_1 = UserRelationship.from_dict(data)
+                modified_by_type_0 = UserRelationship.from_dict(data)
 
-                return modified_by_type_1
+                return modified_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | Unset | UserRelationship, data)

@@ -48,9 +48,9 @@ class UserRelationship:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                data_type_1 = UserRelationshipData.from_dict(data)
+                data_type_0 = UserRelationshipData.from_dict(data)
 
-                return data_type_1
+                return data_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | UserRelationshipData, data)

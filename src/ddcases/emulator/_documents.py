@@ -45,16 +45,14 @@ def included(store: Store, user_ids: Iterable[str | None]) -> list[dict[str, Any
 
 
 def case_document(case: Case) -> dict[str, Any]:
-    # No Jira/ServiceNow integration here, so those members are absent; an unassigned case has
-    # no ``assignee`` relationship. Absent rather than null: openapi.yaml marks them
-    # ``nullable`` next to an ``allOf``, which strict OpenAPI 3.0.3 validators read as "not null".
+    # Like the live service: unset timestamps, integrations and an unassigned ``assignee`` are
+    # explicit nulls, not absent members (openapi.yaml admits them with anyOf [..., null]).
     relationships: dict[str, Any] = {
+        "assignee": None if case.assignee_id is None else _user_ref(case.assignee_id),
         "created_by": _user_ref(case.created_by),
         "modified_by": _user_ref(case.modified_by),
         "project": {"data": {"id": case.project_id, "type": "project"}},
     }
-    if case.assignee_id is not None:
-        relationships["assignee"] = _user_ref(case.assignee_id)
     return {
         "id": case.id,
         "type": "case",
@@ -63,9 +61,11 @@ def case_document(case: Case) -> dict[str, Any]:
             "closed_at": _ts(case.closed_at),
             "created_at": _ts(case.created_at),
             "description": case.description,
+            "jira_issue": None,
             "key": case.key,
             "modified_at": _ts(case.modified_at),
             "priority": case.priority,
+            "service_now_ticket": None,
             "status": case.status,
             "title": case.title,
             "type": case.type,

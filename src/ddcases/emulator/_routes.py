@@ -273,7 +273,8 @@ async def create_case(ctx: Ctx) -> Response:
         detail = f'unknown case type_id "{attributes.type_id}"; expected "{STANDARD_TYPE_ID}"'
         raise BadRequest((detail, "/data/attributes/type_id", None))
     assignee_id = None
-    if relationships.assignee is not None:
+    # `assignee: null` and `assignee: {"data": null}` both mean "nobody", as on the service.
+    if relationships.assignee is not None and relationships.assignee.data is not None:
         pointer = "/data/relationships/assignee/data/id"
         assignee_id = _require_uuid(relationships.assignee.data.id, pointer, "assignee id")
     case = ctx.store.create_case(
