@@ -155,7 +155,7 @@ class TeamLinkType(StrEnum):
         return self._value_ in type(self)._value2member_map_
 
 
-class Case3rdPartyTicketStatus(StrEnum):
+class CaseThirdPartyTicketStatus(StrEnum):
     """Case status"""
 
     IN_PROGRESS = "IN_PROGRESS"
@@ -163,7 +163,7 @@ class Case3rdPartyTicketStatus(StrEnum):
     FAILED = "FAILED"
 
     @classmethod
-    def _missing_(cls, value: object) -> Case3rdPartyTicketStatus | None:
+    def _missing_(cls, value: object) -> CaseThirdPartyTicketStatus | None:
         if not isinstance(value, str):
             return None
         member = str.__new__(cls, value)
@@ -482,7 +482,7 @@ class JiraIssue(BaseModel):
         extra="allow",
     )
     result: JiraIssueResult | None = None
-    status: Case3rdPartyTicketStatus | None = "IN_PROGRESS"
+    status: CaseThirdPartyTicketStatus | None = "IN_PROGRESS"
 
 
 class ServiceNowTicketResult(BaseModel):
@@ -508,7 +508,7 @@ class ServiceNowTicket(BaseModel):
         extra="allow",
     )
     result: ServiceNowTicketResult | None = None
-    status: Case3rdPartyTicketStatus | None = "IN_PROGRESS"
+    status: CaseThirdPartyTicketStatus | None = "IN_PROGRESS"
 
 
 class CaseAttributes(BaseModel):

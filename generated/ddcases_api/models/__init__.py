@@ -3,7 +3,6 @@
 
 from .api_error_response import APIErrorResponse
 from .case import Case
-from .case_3_rd_party_ticket_status import Case3RdPartyTicketStatus
 from .case_assign import CaseAssign
 from .case_assign_attributes import CaseAssignAttributes
 from .case_assign_request import CaseAssignRequest
@@ -20,6 +19,7 @@ from .case_resource_type import CaseResourceType
 from .case_response import CaseResponse
 from .case_sortable_field import CaseSortableField
 from .case_status import CaseStatus
+from .case_third_party_ticket_status import CaseThirdPartyTicketStatus
 from .case_type import CaseType
 from .case_update_priority import CaseUpdatePriority
 from .case_update_priority_attributes import CaseUpdatePriorityAttributes
@@ -60,7 +60,6 @@ from .users_relationship import UsersRelationship
 __all__ = (
     "APIErrorResponse",
     "Case",
-    "Case3RdPartyTicketStatus",
     "CaseAssign",
     "CaseAssignAttributes",
     "CaseAssignRequest",
@@ -80,6 +79,7 @@ __all__ = (
     "CasesResponseMeta",
     "CasesResponseMetaPagination",
     "CaseStatus",
+    "CaseThirdPartyTicketStatus",
     "CaseType",
     "CaseUpdatePriority",
     "CaseUpdatePriorityAttributes",

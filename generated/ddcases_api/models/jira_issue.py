@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.case_3_rd_party_ticket_status import Case3RdPartyTicketStatus
+from ..models.case_third_party_ticket_status import CaseThirdPartyTicketStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="JiraIssue")
@@ -19,11 +19,11 @@ class JiraIssue:
 
     Attributes:
         result (JiraIssueResult | Unset): Jira issue information
-        status (Case3RdPartyTicketStatus | Unset): Case status Example: COMPLETED.
+        status (CaseThirdPartyTicketStatus | Unset): Case status Example: COMPLETED.
     """
 
     result: JiraIssueResult | Unset = UNSET
-    status: Case3RdPartyTicketStatus | Unset = UNSET
+    status: CaseThirdPartyTicketStatus | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,11 +56,11 @@ class JiraIssue:
             result = JiraIssueResult.from_dict(_result)
 
         _status = d.pop("status", UNSET)
-        status: Case3RdPartyTicketStatus | Unset
+        status: CaseThirdPartyTicketStatus | Unset
         if isinstance(_status, Unset):
             status = UNSET
         else:
-            status = Case3RdPartyTicketStatus.from_value(_status)
+            status = CaseThirdPartyTicketStatus.from_value(_status)
 
         jira_issue = cls(
             result=result,

@@ -2,13 +2,13 @@
 from enum import StrEnum
 
 
-class Case3RdPartyTicketStatus(StrEnum):
+class CaseThirdPartyTicketStatus(StrEnum):
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     IN_PROGRESS = "IN_PROGRESS"
 
     @classmethod
-    def _missing_(cls, value: object) -> "Case3RdPartyTicketStatus | None":
+    def _missing_(cls, value: object) -> "CaseThirdPartyTicketStatus | None":
         if not isinstance(value, str):
             return None
         member = str.__new__(cls, value)
@@ -17,7 +17,7 @@ class Case3RdPartyTicketStatus(StrEnum):
         return member
 
     @classmethod
-    def from_value(cls, value: str) -> "Case3RdPartyTicketStatus":
+    def from_value(cls, value: str) -> "CaseThirdPartyTicketStatus":
         """Parse a wire value; known members by dict lookup (5x faster than cls(value))."""
         try:
             return cls._value2member_map_[value]  # type: ignore[return-value]
