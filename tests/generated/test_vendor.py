@@ -12,7 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Runs in a subprocess with only the vendored dir and site-packages on sys.path.
-# Extend CHECKS when the facade lands (e.g. import acme_cases and call through its client).
 CHECKS = textwrap.dedent(
     """
     import asyncio, json, sys
@@ -38,6 +37,29 @@ CHECKS = textwrap.dedent(
         assert parsed.data.attributes.status == "SOMETHING_NEW"
         assert isinstance(parsed.data.attributes.status, CaseStatus)
         assert type(parsed).__module__.startswith("acme_cases._api."), type(parsed).__module__
+
+        # The facade too: CaseManagement, its errors and its models come from the copy.
+        seen = []
+
+        def facade_handler(request):
+            seen.append((request.url.raw_path, request.headers.get("dd-api-key")))
+            if request.url.path.endswith("/missing"):
+                return httpx.Response(404, json={"errors": [{"code": "resource_not_found",
+                                                             "title": "case not found"}]})
+            return handler(httpx.Request("GET", "https://x.test/api/v2/cases/a%2Fb"))
+
+        async with acme_cases.CaseManagement(api_key="k" * 32, app_key="a" * 40,
+                base_url="https://x.test", transport=httpx.MockTransport(facade_handler)) as dd:
+            case = await dd.cases.get("a/b")
+            assert case.attributes.key == "K-1" and not case.attributes.status.is_known
+            assert type(case).__module__.startswith("acme_cases._api."), type(case).__module__
+            try:
+                await dd.cases.get("missing")
+            except acme_cases.NotFoundError as exc:
+                assert "case not found" in str(exc), str(exc)
+            else:
+                raise AssertionError("no NotFoundError")
+        assert seen == [(b"/api/v2/cases/a%2Fb", "k" * 32), (b"/api/v2/cases/missing", "k" * 32)]
         print("ok")
 
     asyncio.run(main())
