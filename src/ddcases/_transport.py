@@ -291,12 +291,22 @@ def default_transport(*, verify: bool = True) -> httpx.AsyncBaseTransport:
         return httpx.AsyncHTTPTransport(verify=verify)
 
     class _Transport(AiohttpTransport):
-        """AiohttpTransport with the post-send failures it reports as connect errors fixed."""
+        """AiohttpTransport with the errors it maps to ConnectTimeout put right.
+
+        httpx-aiohttp's table maps every aiohttp.ClientConnectionError to ConnectTimeout, and
+        its more specific ClientConnectorError → ConnectError entry loses (ConnectError is not
+        a ConnectTimeout subclass), so a refused port would read as a timeout. A plain
+        connector failure becomes ConnectError; a real connect timeout stays ConnectTimeout;
+        a failure after sending becomes a read or protocol error.
+        """
 
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             try:
                 return await super().handle_async_request(request)
             except _UNSENT_EXCEPTIONS as exc:
+                cause = exc.__cause__
+                if isinstance(exc, httpx.ConnectTimeout) and _refused(cause):
+                    raise httpx.ConnectError(str(exc), request=request) from cause
                 if provably_unsent(exc):
                     raise
                 cls = (
@@ -305,6 +315,13 @@ def default_transport(*, verify: bool = True) -> httpx.AsyncBaseTransport:
                     else httpx.ReadError
                 )
                 raise cls(str(exc), request=request) from exc.__cause__
+
+    def _refused(cause: BaseException | None) -> bool:
+        # ClientConnectorError wraps the OSError from connect() (ECONNREFUSED, unreachable,
+        # DNS, TLS); one whose OSError is itself a timeout (ETIMEDOUT) stays a timeout.
+        return isinstance(cause, aiohttp.ClientConnectorError) and not isinstance(
+            cause.os_error, TimeoutError
+        )
 
     ssl_context = httpx.create_ssl_context(verify=verify)
 

@@ -71,7 +71,7 @@ def retry_transport(dd: CaseManagement) -> RetryTransport:
 def record_sleeps(dd: CaseManagement, before: Callable[[], Awaitable[None]] | None = None) -> list:
     """Record each retry sleep (``before`` runs first, e.g. to bring a server up)."""
     retry = retry_transport(dd)
-    real = retry._sleep
+    real = asyncio.sleep  # not retry._sleep: a second recorder must not feed the first
     sleeps: list[float] = []
 
     async def sleep(seconds: float) -> None:
