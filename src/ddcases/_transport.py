@@ -171,6 +171,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 self._observe(response)
                 status = response.status_code
                 if create and status >= 500:
+                    await response.aread()  # the message carries the service's details
                     raise CreateOutcomeUnknownError(
                         method=request.method,
                         path=request.url.path,
