@@ -30,13 +30,36 @@ def resource_id(value: object, what: str) -> str:
         raise ValueError(f"{what} must not be empty, '.' or '..', got {value!r}")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
         raise ValueError(f"{what} must not contain control characters, got {value!r}")
-    return value
+    return utf8(value, what)
 
 
 def text(value: object, what: str) -> str:
     """Return ``value`` if it is a non-empty str (titles, names, keys)."""
     if not isinstance(value, str) or not value:
         raise ValueError(f"{what} must be a non-empty str, got {value!r}")
+    return utf8(value, what)
+
+
+def string(value: object, what: str) -> str:
+    """Return ``value`` if it is a str, possibly empty (descriptions, search filters)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be a str, got {type(value).__name__}")
+    return utf8(value, what)
+
+
+def utf8(value: str, what: str) -> str:
+    """Return ``value`` if it encodes as UTF-8, as everything sent in a URL or JSON body must.
+
+    Only a lone surrogate (``"\\ud800"``, e.g. half of an emoji cut in two) fails; left alone it
+    would surface as a UnicodeEncodeError from deep inside httpx or json at send time.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = value[exc.start : exc.end]
+        raise ValueError(
+            f"{what} is not valid UTF-8: it contains a lone surrogate {bad!r} at index {exc.start}"
+        ) from None
     return value
 
 

@@ -60,6 +60,7 @@ from .._validation import (
     optional_bool,
     positive_int,
     resource_id,
+    string,
     text,
 )
 
@@ -99,7 +100,7 @@ class Cases(Resource):
             title=text(title, "title"),
             type_=enum_value(type, CaseType, "type"),
             priority=UNSET if priority is None else enum_value(priority, CasePriority, "priority"),
-            description=UNSET if description is None else _str(description, "description"),
+            description=UNSET if description is None else string(description, "description"),
             type_id=UNSET if type_id is None else resource_id(type_id, "type_id"),
         )
         project_ref = resource_id(project, "project")
@@ -149,8 +150,8 @@ class Cases(Resource):
         anything is sent. ``limit`` caps the number of cases; ``prefetch`` fetches the next
         page while the caller works on the current one.
         """
-        if filter is not None and not isinstance(filter, str):
-            raise ValueError(f"filter must be a str or None, got {filter!r}")
+        if filter is not None:
+            string(filter, "filter")
         sort_field = UNSET if sort is None else enum_value(sort, CaseSortableField, "sort")
         sort_asc = optional_bool(ascending, "ascending")
         size = positive_int(page_size, "page_size", maximum=MAX_PAGE_SIZE)
@@ -237,12 +238,6 @@ class Cases(Resource):
 
 def _empty() -> CaseEmptyRequest:
     return CaseEmptyRequest(data=CaseEmpty(type_=CaseResourceType.CASE))
-
-
-def _str(value: object, what: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{what} must be a str, got {type(value).__name__}")
-    return value
 
 
 def _case_id(case: Case) -> str:
