@@ -254,6 +254,9 @@ def test_map_transport_error(exc: httpx.TransportError, cls: type[ApiConnectionE
     assert (error.method, error.path) == ("GET", "/api/v2/cases/SEC-1")
     assert str(error).startswith(f"GET /api/v2/cases/SEC-1: {type(exc).__name__}: ")
     assert API_KEY not in str(error)
+    # The httpx error is chained as __cause__: the request it keeps is scrubbed too.
+    assert exc.request.headers["DD-API-KEY"] == "<redacted>"
+    assert API_KEY not in repr(exc.request.headers.raw)
 
 
 def test_map_transport_error_without_request() -> None:

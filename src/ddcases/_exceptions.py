@@ -57,6 +57,7 @@ __all__ = [
     "make_status_error",
     "map_transport_error",
     "parse_error_details",
+    "scrub_transport_error",
 ]
 
 _SNIPPET = 200
@@ -304,11 +305,28 @@ def _scrubbed(response: httpx.Response) -> httpx.Response:
     """Swap the response's request for a copy without credentials: errors outlive requests and
     end up in crash reports, and httpx only masks Authorization in its Headers repr."""
     if _has_request(response):
-        req = response.request
-        response.request = httpx.Request(
-            req.method, req.url, headers=redact_headers(req.headers.multi_items()), extensions={}
-        )
+        response.request = _redacted(response.request)
     return response
+
+
+def scrub_transport_error(exc: httpx.TransportError) -> httpx.TransportError:
+    """Swap the request ``exc`` holds for a copy without credentials, and return ``exc``.
+
+    Applied to every httpx error ddcases chains as a ``__cause__``: error reporters serialise
+    exception attributes, and ``exc.request`` is the live request with the key headers.
+    """
+    try:
+        request = exc.request
+    except RuntimeError:  # no request attached
+        return exc
+    exc.request = _redacted(request)
+    return exc
+
+
+def _redacted(req: httpx.Request) -> httpx.Request:
+    return httpx.Request(
+        req.method, req.url, headers=redact_headers(req.headers.multi_items()), extensions={}
+    )
 
 
 def _int_header(headers: httpx.Headers, name: str) -> int | None:
@@ -334,7 +352,7 @@ def map_transport_error(exc: httpx.TransportError) -> ApiConnectionError:
             raise map_transport_error(exc) from exc
     """
     try:
-        request: httpx.Request | None = exc.request
+        request: httpx.Request | None = scrub_transport_error(exc).request
     except RuntimeError:
         request = None
     method = request.method if request is not None else None

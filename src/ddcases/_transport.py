@@ -31,7 +31,7 @@ from ._constants import (
     RETRY_AFTER_MS_HEADER,
     RETRY_STATUSES,
 )
-from ._exceptions import CreateOutcomeUnknownError
+from ._exceptions import CreateOutcomeUnknownError, scrub_transport_error
 from ._logs import logger
 
 __all__ = ["RetryTransport", "default_transport"]
@@ -162,7 +162,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 if create and not provably_unsent(exc):
                     raise CreateOutcomeUnknownError(
                         method=request.method, path=request.url.path, reason=type(exc).__name__
-                    ) from exc
+                    ) from scrub_transport_error(exc)
                 if retries >= self.max_retries:
                     raise
                 delay = self._backoff(retries)
