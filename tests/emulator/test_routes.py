@@ -73,6 +73,23 @@ async def test_projects_route_wins_over_case_id(
     assert emulator.requests["GetCase"] == 0
 
 
+async def test_an_encoded_slash_stays_inside_the_id(
+    http: httpx.AsyncClient, emulator: Emulator
+) -> None:
+    """Routing uses the raw path: ``%2F`` is data, other escapes decode as usual."""
+    project = await create_project(http)
+    await create_case(http, project["id"])
+    not_found = {"errors": [{"code": "resource_not_found", "title": "case not found"}]}
+    for path in (f"projects%2F{project['id']}", "SEC-1%2Fstatus", "SEC-1%2fstatus", "%2E%2E"):
+        response = await http.get(f"/api/v2/cases/{path}")
+        assert (response.status_code, response.json()) == (404, not_found), path
+    assert emulator.requests["GetCase"] == 4
+    assert emulator.requests["GetProject"] == 0
+    assert (await http.get("/api/v2/cases/SEC%2D1")).json()["data"]["attributes"]["key"] == "SEC-1"
+    assert (await http.get("/api/v2/cases/%70rojects")).status_code == 200
+    assert emulator.requests["GetProjects"] == 1
+
+
 async def test_case_create_defaults_and_lookup_by_key_or_uuid(http: httpx.AsyncClient) -> None:
     project = await create_project(http)
     response = await http.post("/api/v2/cases", json=case_body(project["id"]))

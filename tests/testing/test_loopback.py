@@ -116,6 +116,20 @@ async def test_retry_after_an_injected_503_over_a_socket(emulator: Emulator, ser
     assert emulator.requests["GetCase"] == 2
 
 
+async def test_an_encoded_slash_stays_inside_the_id_over_a_socket(
+    emulator: Emulator, served: str
+) -> None:
+    async with httpx.AsyncClient(base_url=served, headers=AUTH) as http:
+        created = await http.post(
+            "/api/v2/cases/projects",
+            json={"data": {"type": "project", "attributes": {"key": "SEC", "name": "Security"}}},
+        )
+        response = await http.get(f"/api/v2/cases/projects%2F{created.json()['data']['id']}")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["title"] == "case not found"
+    assert emulator.requests["GetCase"] == 1
+
+
 def test_python_dash_m_prints_the_url_and_serves() -> None:
     with subprocess.Popen(
         [sys.executable, "-m", "ddcases.emulator", "--port", "0"], stdout=subprocess.PIPE, text=True

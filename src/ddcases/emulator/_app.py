@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from ._faults import FaultMiddleware, Faults
 from ._jsonapi import error_response
+from ._paths import RawPathMiddleware
 from ._routes import Auth, routes
 from ._store import Clock, Store, _utcnow
 
@@ -41,7 +42,8 @@ def build_app(
 
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(FaultMiddleware, faults=faults)],
+        # RawPathMiddleware first: the fault middleware matches routes to name the operation.
+        middleware=[Middleware(RawPathMiddleware), Middleware(FaultMiddleware, faults=faults)],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )

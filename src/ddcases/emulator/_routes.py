@@ -49,6 +49,7 @@ from ._documents import (
     project_document,
 )
 from ._jsonapi import JSONAPIResponse, error_response, not_found
+from ._paths import path_param
 from ._search import SearchError, parse_filter, sort_cases
 from ._store import STANDARD_TYPE_ID, NotFound, Store, user_id_for
 
@@ -98,7 +99,7 @@ class Ctx:
     user_id: str
 
     def path(self, name: str) -> str:
-        return str(self.request.path_params[name])
+        return path_param(str(self.request.path_params[name]))
 
     async def body(self, model: type[M], prepare: Callable[[Any], None] | None = None) -> M:
         raw = await self.request.body()
