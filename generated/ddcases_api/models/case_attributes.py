@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -152,40 +152,27 @@ class CaseAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_archived_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        archived_at: datetime.datetime | None | Unset = d.pop("archived_at", UNSET)
+        if archived_at is not None and not isinstance(archived_at, Unset):
             try:
-                if not isinstance(data, str):
+                if not isinstance(archived_at, str):
                     raise TypeError()
-                archived_at_type_0 = datetime.datetime.fromisoformat(data)
+                archived_at_type_0 = datetime.datetime.fromisoformat(archived_at)
 
-                return archived_at_type_0
+                archived_at = archived_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
 
-        archived_at = _parse_archived_at(d.pop("archived_at", UNSET))
-
-        def _parse_closed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        closed_at: datetime.datetime | None | Unset = d.pop("closed_at", UNSET)
+        if closed_at is not None and not isinstance(closed_at, Unset):
             try:
-                if not isinstance(data, str):
+                if not isinstance(closed_at, str):
                     raise TypeError()
-                closed_at_type_0 = datetime.datetime.fromisoformat(data)
+                closed_at_type_0 = datetime.datetime.fromisoformat(closed_at)
 
-                return closed_at_type_0
+                closed_at = closed_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        closed_at = _parse_closed_at(d.pop("closed_at", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -196,41 +183,29 @@ class CaseAttributes:
 
         description = d.pop("description", UNSET)
 
-        def _parse_jira_issue(data: object) -> JiraIssue | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        jira_issue: JiraIssue | None | Unset = d.pop("jira_issue", UNSET)
+        if jira_issue is not None and not isinstance(jira_issue, Unset):
             try:
-                if not isinstance(data, dict):
+                if not isinstance(jira_issue, dict):
                     raise TypeError()
-                jira_issue_type_0 = JiraIssue.from_dict(data)
+                jira_issue_type_0 = JiraIssue.from_dict(jira_issue)
 
-                return jira_issue_type_0
+                jira_issue = jira_issue_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(JiraIssue | None | Unset, data)
-
-        jira_issue = _parse_jira_issue(d.pop("jira_issue", UNSET))
 
         key = d.pop("key", UNSET)
 
-        def _parse_modified_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        modified_at: datetime.datetime | None | Unset = d.pop("modified_at", UNSET)
+        if modified_at is not None and not isinstance(modified_at, Unset):
             try:
-                if not isinstance(data, str):
+                if not isinstance(modified_at, str):
                     raise TypeError()
-                modified_at_type_0 = datetime.datetime.fromisoformat(data)
+                modified_at_type_0 = datetime.datetime.fromisoformat(modified_at)
 
-                return modified_at_type_0
+                modified_at = modified_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        modified_at = _parse_modified_at(d.pop("modified_at", UNSET))
 
         _priority = d.pop("priority", UNSET)
         priority: CasePriority | Unset
@@ -239,22 +214,16 @@ class CaseAttributes:
         else:
             priority = CasePriority.from_value(_priority)
 
-        def _parse_service_now_ticket(data: object) -> None | ServiceNowTicket | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        service_now_ticket: None | ServiceNowTicket | Unset = d.pop("service_now_ticket", UNSET)
+        if service_now_ticket is not None and not isinstance(service_now_ticket, Unset):
             try:
-                if not isinstance(data, dict):
+                if not isinstance(service_now_ticket, dict):
                     raise TypeError()
-                service_now_ticket_type_0 = ServiceNowTicket.from_dict(data)
+                service_now_ticket_type_0 = ServiceNowTicket.from_dict(service_now_ticket)
 
-                return service_now_ticket_type_0
+                service_now_ticket = service_now_ticket_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | ServiceNowTicket | Unset, data)
-
-        service_now_ticket = _parse_service_now_ticket(d.pop("service_now_ticket", UNSET))
 
         _status = d.pop("status", UNSET)
         status: CaseStatus | Unset

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -53,22 +53,16 @@ class CaseCreateRelationships:
         d = dict(src_dict)
         project = ProjectRelationship.from_dict(d.pop("project"))
 
-        def _parse_assignee(data: object) -> None | Unset | UserRelationship:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        assignee: None | Unset | UserRelationship = d.pop("assignee", UNSET)
+        if assignee is not None and not isinstance(assignee, Unset):
             try:
-                if not isinstance(data, dict):
+                if not isinstance(assignee, dict):
                     raise TypeError()
-                assignee_type_0 = UserRelationship.from_dict(data)
+                assignee_type_0 = UserRelationship.from_dict(assignee)
 
-                return assignee_type_0
+                assignee = assignee_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UserRelationship, data)
-
-        assignee = _parse_assignee(d.pop("assignee", UNSET))
 
         case_create_relationships = cls(
             project=project,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -75,57 +75,38 @@ class CaseRelationships:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_assignee(data: object) -> None | Unset | UserRelationship:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        assignee: None | Unset | UserRelationship = d.pop("assignee", UNSET)
+        if assignee is not None and not isinstance(assignee, Unset):
             try:
-                if not isinstance(data, dict):
+                if not isinstance(assignee, dict):
                     raise TypeError()
-                assignee_type_0 = UserRelationship.from_dict(data)
+                assignee_type_0 = UserRelationship.from_dict(assignee)
 
-                return assignee_type_0
+                assignee = assignee_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UserRelationship, data)
 
-        assignee = _parse_assignee(d.pop("assignee", UNSET))
-
-        def _parse_created_by(data: object) -> None | Unset | UserRelationship:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        created_by: None | Unset | UserRelationship = d.pop("created_by", UNSET)
+        if created_by is not None and not isinstance(created_by, Unset):
             try:
-                if not isinstance(data, dict):
+                if not isinstance(created_by, dict):
                     raise TypeError()
-                created_by_type_0 = UserRelationship.from_dict(data)
+                created_by_type_0 = UserRelationship.from_dict(created_by)
 
-                return created_by_type_0
+                created_by = created_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UserRelationship, data)
 
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_modified_by(data: object) -> None | Unset | UserRelationship:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        modified_by: None | Unset | UserRelationship = d.pop("modified_by", UNSET)
+        if modified_by is not None and not isinstance(modified_by, Unset):
             try:
-                if not isinstance(data, dict):
+                if not isinstance(modified_by, dict):
                     raise TypeError()
-                modified_by_type_0 = UserRelationship.from_dict(data)
+                modified_by_type_0 = UserRelationship.from_dict(modified_by)
 
-                return modified_by_type_0
+                modified_by = modified_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UserRelationship, data)
-
-        modified_by = _parse_modified_by(d.pop("modified_by", UNSET))
 
         _project = d.pop("project", UNSET)
         project: ProjectRelationship | Unset

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import Unset
 
 T = TypeVar("T", bound="UserRelationship")
 
@@ -41,21 +43,16 @@ class UserRelationship:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_data(data: object) -> None | UserRelationshipData:
-            if data is None:
-                return data
+        data: None | UserRelationshipData = d.pop("data")
+        if data is not None and not isinstance(data, Unset):
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 data_type_0 = UserRelationshipData.from_dict(data)
 
-                return data_type_0
+                data = data_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | UserRelationshipData, data)
-
-        data = _parse_data(d.pop("data"))
 
         user_relationship = cls(
             data=data,

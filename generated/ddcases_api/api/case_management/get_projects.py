@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.projects_response import ProjectsResponse
-from ...types import Response, status_from_code
+from ...types import Response, json_loads, status_from_code
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -24,32 +24,32 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> APIErrorResponse | ProjectsResponse | None:
     if response.status_code == 200:
-        response_200 = ProjectsResponse.from_dict(response.json())
+        response_200 = ProjectsResponse.from_dict(json_loads(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = APIErrorResponse.from_dict(response.json())
+        response_400 = APIErrorResponse.from_dict(json_loads(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = APIErrorResponse.from_dict(response.json())
+        response_401 = APIErrorResponse.from_dict(json_loads(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = APIErrorResponse.from_dict(response.json())
+        response_403 = APIErrorResponse.from_dict(json_loads(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = APIErrorResponse.from_dict(response.json())
+        response_404 = APIErrorResponse.from_dict(json_loads(response.content))
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = APIErrorResponse.from_dict(response.json())
+        response_429 = APIErrorResponse.from_dict(json_loads(response.content))
 
         return response_429
 
