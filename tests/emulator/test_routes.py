@@ -360,3 +360,14 @@ async def test_unknown_case_is_404_for_every_case_operation(http: httpx.AsyncCli
         assert response.json()["errors"] == [
             {"code": "resource_not_found", "title": "case not found"}
         ]
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+async def test_deeply_nested_bodies_are_400(http: httpx.AsyncClient, depth: int) -> None:
+    """Past the interpreter's recursion limit the JSON parser raises RecursionError: not a 500."""
+    key = b"[" * depth + b"]" * depth
+    body = b'{"data": {"type": "project", "attributes": {"key": %s, "name": "n"}}}' % key
+    response = await http.post("/api/v2/cases/projects", content=body)
+    assert response.status_code == 400
+    if depth > 10_000:
+        assert response.json()["errors"][0]["detail"] == "request body is nested too deeply"

@@ -61,6 +61,7 @@ _INTEGER = re.compile(r"^[0-9]+$")
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 _INT64_MAX = 2**63 - 1  # the spec's format for page numbers
+_TOO_DEEP = ("request body is nested too deeply", "", None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,13 +110,17 @@ class Ctx:
             document = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest((f"request body is not valid JSON: {exc}", "", None)) from None
+        except RecursionError:  # json's C scanner gives up at the interpreter's recursion limit
+            raise BadRequest(_TOO_DEEP) from None
         if prepare is not None:
             prepare(document)
         try:
             parsed = model.model_validate(document)
+            unknown = list(_unknown_enums(parsed, ()))
         except ValidationError as exc:
             raise BadRequest(*(_pydantic_error(e) for e in exc.errors())) from None
-        unknown = list(_unknown_enums(parsed, ()))
+        except RecursionError:
+            raise BadRequest(_TOO_DEEP) from None
         if unknown:
             raise BadRequest(*unknown)
         return parsed
