@@ -243,3 +243,33 @@ async def test_mock_transport_with_plain_json_responses() -> None:
         api_key=API_KEY, app_key=APP_KEY, transport=httpx.MockTransport(handler)
     ) as dd:
         assert (await dd.cases.get("SEC-1")).id == "c1"
+
+
+async def test_retry_delays_are_configurable(caplog: pytest.LogCaptureFixture) -> None:
+    answers = iter([503, 503, 200])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return respond(next(answers), {"data": {"id": "c1", "type": "case", "attributes": {}}})
+
+    caplog.set_level("INFO", logger="ddcases")
+    loop = asyncio.get_running_loop()
+    async with CaseManagement(
+        api_key=API_KEY,
+        app_key=APP_KEY,
+        transport=httpx.MockTransport(handler),
+        initial_retry_delay=0.01,
+        max_retry_delay=0.02,
+    ) as dd:
+        start = loop.time()
+        assert (await dd.cases.get("SEC-1")).id == "c1"
+        elapsed = loop.time() - start
+    # Two retries; with the defaults (0.5 s, then 1 s, less jitter) they would take >= 1.1 s.
+    assert sum(m.startswith("retrying") for m in caplog.messages) == 2
+    assert elapsed < 0.5
+
+
+@pytest.mark.parametrize("name", ["initial_retry_delay", "max_retry_delay"])
+@pytest.mark.parametrize("value", [-1.0, float("nan")])
+def test_bad_retry_delays_are_value_errors(name: str, value: float) -> None:
+    with pytest.raises(ValueError, match=f"^{name} must be >= 0 seconds"):
+        CaseManagement(api_key=API_KEY, app_key=APP_KEY, **{name: value})

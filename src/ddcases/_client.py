@@ -26,6 +26,8 @@ from ._constants import (
     ENV_API_KEY,
     ENV_APP_KEY,
     ENV_SITE,
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_DELAY,
     SITES,
 )
 from ._exceptions import NotFoundError
@@ -59,6 +61,11 @@ class CaseManagement:
     * **timeout** - seconds or an ``httpx.Timeout``; finite by default.
     * **max_retries** - retries for 429, 5xx, connection errors and timeouts. A create is
       retried only when it provably never reached the service.
+    * **initial_retry_delay**, **max_retry_delay** - the backoff between retries, in seconds:
+      ``initial_retry_delay * 2**n`` capped at ``max_retry_delay``, minus up to 25 % jitter
+      (0.5 and 8 by default). A 429's own wait (``Retry-After``, ``X-RateLimit-Reset``) is
+      used instead when the service sends one. Tests can make retries cost milliseconds with
+      ``initial_retry_delay=0.01, max_retry_delay=0.02``.
     * **max_rate_limit_wait** - the longest rate-limit wait accepted before ``RateLimitError``.
     * **transport** - an ``httpx.AsyncBaseTransport`` to send with (``httpx.MockTransport``,
       ``httpx.ASGITransport``, a proxying transport). Retries, pacing and credentials still
@@ -84,6 +91,8 @@ class CaseManagement:
         access_token: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        initial_retry_delay: float = INITIAL_RETRY_DELAY,
+        max_retry_delay: float = MAX_RETRY_DELAY,
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -121,6 +130,8 @@ class CaseManagement:
                     transport=RetryTransport(
                         transport if transport is not None else default_transport(),
                         max_retries=max_retries,
+                        initial_retry_delay=initial_retry_delay,
+                        max_retry_delay=max_retry_delay,
                         max_rate_limit_wait=max_rate_limit_wait,
                     ),
                     timeout=timeout,

@@ -134,6 +134,12 @@ class RetryTransport(httpx.AsyncBaseTransport):
     ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        for name, delay in (
+            ("initial_retry_delay", initial_retry_delay),
+            ("max_retry_delay", max_retry_delay),
+        ):
+            if not delay >= 0:  # NaN fails too
+                raise ValueError(f"{name} must be >= 0 seconds, got {delay}")
         self.inner = inner
         self.max_retries = max_retries
         self.max_rate_limit_wait = max_rate_limit_wait

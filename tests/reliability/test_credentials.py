@@ -25,7 +25,6 @@ from ddcases import (
     ServerError,
     UnexpectedResponseError,
 )
-from ddcases._transport import RetryTransport
 from ddcases.testing import Emulator
 
 from ._fault_server import FaultServer, Reply, within
@@ -102,13 +101,13 @@ async def test_no_credential_in_logs_reprs_errors_or_output(
         errors.append(info.value)
 
     with emulator.serve() as url:
-        dd = CaseManagement(base_url=url, **kwargs, timeout=5.0)
-        retry = dd._http._transport
-        assert isinstance(retry, RetryTransport)
-        retry.initial_retry_delay = 0.01
-        retry.max_retry_delay = 0.02
+        dd = CaseManagement(
+            base_url=url, **kwargs, timeout=5.0, initial_retry_delay=0.01, max_retry_delay=0.02
+        )
         async with dd:
-            touched += [dd, dd.cases, dd.projects, dd.api, retry]
+            http = dd.api.get_async_httpx_client()
+            # The retry transport too (httpx keeps it as ._transport): its repr must be clean.
+            touched += [dd, dd.cases, dd.projects, dd.api, http, http._transport]
             # The 13 operations, each answered normally.
             project = await dd.projects.create(key="SEC", name="Security")
             touched += [project, [p async for p in dd.projects.list()]]

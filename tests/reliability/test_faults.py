@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import logging
+import re
 import time
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -28,7 +30,6 @@ from ddcases import (
     ServerError,
     UnexpectedResponseError,
 )
-from ddcases._transport import RetryTransport
 from ddcases.testing import Emulator
 
 from ._fault_server import (
@@ -54,34 +55,35 @@ PROJECTS = "/api/v2/cases/projects"
 def client(url: str, **kwargs: Any) -> CaseManagement:
     """The real facade with the default transport, tuned so retries cost milliseconds."""
     kwargs.setdefault("timeout", 2.0)
-    dd = CaseManagement(base_url=url, api_key=API_KEY, app_key=APP_KEY, **kwargs)
-    retry = retry_transport(dd)
-    # CaseManagement has no knob for the backoff base; RetryTransport's are public attributes.
-    retry.initial_retry_delay = 0.01
-    retry.max_retry_delay = 0.02
-    return dd
+    kwargs.setdefault("initial_retry_delay", 0.01)
+    kwargs.setdefault("max_retry_delay", 0.02)
+    return CaseManagement(base_url=url, api_key=API_KEY, app_key=APP_KEY, **kwargs)
 
 
-def retry_transport(dd: CaseManagement) -> RetryTransport:
-    transport = dd._http._transport
-    assert isinstance(transport, RetryTransport)
-    return transport
-
-
-def record_sleeps(dd: CaseManagement, before: Callable[[], Awaitable[None]] | None = None) -> list:
-    """Record each retry sleep (``before`` runs first, e.g. to bring a server up)."""
-    retry = retry_transport(dd)
-    real = asyncio.sleep  # not retry._sleep: a second recorder must not feed the first
+@contextlib.contextmanager
+def record_sleeps(on_retry: Callable[[], None] | None = None) -> Iterator[list[float]]:
+    """Record each wait the client takes, retry backoff or rate-limit pacing, as the "ddcases"
+    logger reports it ("retrying ... in 0.05s", "... pacing 0.05s ..."); ``on_retry`` runs as
+    each retry is announced, before its wait."""
     sleeps: list[float] = []
 
-    async def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        if before is not None:
-            await before()
-        await real(seconds)
+    class Recorder(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if match := re.search(r"(?:^retrying .* in |pacing )([0-9.]+)s", message):
+                sleeps.append(float(match[1]))
+                if on_retry is not None and message.startswith("retrying"):
+                    on_retry()
 
-    retry._sleep = sleep
-    return sleeps
+    logger = logging.getLogger("ddcases")
+    handler, level = Recorder(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield sleeps
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 @pytest.fixture
@@ -179,8 +181,7 @@ async def test_429_past_the_cap_raises_at_once_with_retry_after(
     async with client(url, max_rate_limit_wait=1.0) as dd:
         key = await seed(dd)
         emulator.faults.fail_next(1, status=429, headers={"X-RateLimit-Reset": "30"})
-        sleeps = record_sleeps(dd)
-        with takes_at_most(0.5), pytest.raises(RateLimitError) as info:
+        with record_sleeps() as sleeps, takes_at_most(0.5), pytest.raises(RateLimitError) as info:
             await dd.cases.get(key)
     err = info.value
     assert err.status_code == 429
@@ -198,8 +199,8 @@ async def test_429_with_retry_after_waits_then_succeeds(faulty: FaultServer) -> 
     async with client(faulty.url) as dd:
         key = await seed(dd)
         faulty.plan(Reply(429, b'{"errors": ["slow down"]}', headers=(("Retry-After", "0.05"),)))
-        sleeps = record_sleeps(dd)
-        case = await dd.cases.get(key)
+        with record_sleeps() as sleeps:
+            case = await dd.cases.get(key)
     assert case.attributes.key == key
     assert sleeps == [0.05]
     assert faulty.count("GET", f"{CASES}/{key}") == 2
@@ -215,8 +216,8 @@ async def test_5xx_is_retried_then_succeeds(served: tuple[Emulator, str], status
     async with client(url) as dd:
         key = await seed(dd)
         emulator.faults.fail_next(2, status=status, operation="GetCase")
-        sleeps = record_sleeps(dd)
-        case = await dd.cases.get(key)
+        with record_sleeps() as sleeps:
+            case = await dd.cases.get(key)
     assert case.attributes.key == key
     assert len(sleeps) == 2
     assert emulator.requests["GetCase"] == 3
@@ -288,13 +289,11 @@ async def test_dropped_connection_retries_a_get_but_not_a_create(
 async def test_connection_refused_is_api_connection_error_after_retries() -> None:
     port = closed_port()
     async with client(f"http://127.0.0.1:{port}", max_retries=2) as dd:
-        sleeps = record_sleeps(dd)
-        with pytest.raises(ApiConnectionError) as info:
+        with record_sleeps() as sleeps, pytest.raises(ApiConnectionError) as info:
             await dd.cases.get("SEC-1")
-        create_sleeps = record_sleeps(dd)
         # A refused connect provably sent nothing: even a create is retried, then reported as
         # a connection error, not as an unknown outcome.
-        with pytest.raises(ApiConnectionError) as create_info:
+        with record_sleeps() as create_sleeps, pytest.raises(ApiConnectionError) as create_info:
             await dd.projects.create(key="SEC", name="Security")
     assert not isinstance(info.value, ApiTimeoutError)
     assert len(sleeps) == 2
@@ -310,23 +309,26 @@ async def test_connection_refused_is_api_connection_error_after_retries() -> Non
 async def test_create_refused_then_accepted_is_retried_and_lands_once() -> None:
     """Connection refused is provably unsent: the create is re-sent once the server is up."""
     port = closed_port()
-    started: list[FaultServer] = []
+    server = FaultServer(port=port)
+    starting: list[asyncio.Task[FaultServer]] = []
 
-    async def come_up() -> None:
-        if not started:
-            started.append(server := FaultServer(port=port))
-            await server.__aenter__()
+    def come_up() -> None:
+        if not starting:
+            starting.append(asyncio.ensure_future(server.__aenter__()))
 
     try:
-        async with client(f"http://127.0.0.1:{port}") as dd:
-            sleeps = record_sleeps(dd, before=come_up)
-            project = await dd.projects.create(key="SEC", name="Security")
+        # The server comes up during the first retry's wait, 0.15 to 0.2 s: ample for a bind.
+        url = f"http://127.0.0.1:{port}"
+        async with client(url, initial_retry_delay=0.2, max_retry_delay=0.2) as dd:
+            with record_sleeps(on_retry=come_up) as sleeps:
+                project = await dd.projects.create(key="SEC", name="Security")
         assert project.attributes.key == "SEC"
         assert len(sleeps) == 1
-        assert started[0].count("POST", PROJECTS) == 1
-        assert [p.key for p in started[0].app.state.store.projects()] == ["SEC"]
+        assert server.count("POST", PROJECTS) == 1
+        assert [p.key for p in server.app.state.store.projects()] == ["SEC"]
     finally:
-        for server in started:
+        if starting:
+            await starting[0]
             await server.aclose()
 
 
