@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
 
 import httpx
 import pytest
@@ -371,3 +372,18 @@ async def test_deeply_nested_bodies_are_400(http: httpx.AsyncClient, depth: int)
     assert response.status_code == 400
     if depth > 10_000:
         assert response.json()["errors"][0]["detail"] == "request body is nested too deeply"
+
+
+async def test_lone_surrogates_are_400_and_name_the_field(http: httpx.AsyncClient) -> None:
+    """``"\\ud800"`` is valid JSON but not text; stored, it would break every later response."""
+    project = await create_project(http)
+    for title, status in [("\ud800", 400), ("x\udfff", 400), ("\U0001f525 fire", 201)]:
+        body = json.dumps(case_body(project["id"], title=title))  # ensure_ascii: \u escapes
+        response = await http.post("/api/v2/cases", content=body)
+        assert response.status_code == status, response.text
+        if status == 400:
+            (error,) = response.json()["errors"]
+            assert error["source"] == {"pointer": "/data/attributes/title"}
+            assert error["detail"].startswith("data.attributes.title: not valid Unicode text")
+    found = await http.get("/api/v2/cases")
+    assert [c["attributes"]["title"] for c in found.json()["data"]] == ["\U0001f525 fire"]

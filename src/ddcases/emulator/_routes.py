@@ -18,11 +18,12 @@ Decisions where the reference is silent:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -112,6 +113,9 @@ class Ctx:
             raise BadRequest((f"request body is not valid JSON: {exc}", "", None)) from None
         except RecursionError:  # json's C scanner gives up at the interpreter's recursion limit
             raise BadRequest(_TOO_DEEP) from None
+        surrogates = list(itertools.islice(_lone_surrogates(document), 10))
+        if surrogates:
+            raise BadRequest(*surrogates)
         if prepare is not None:
             prepare(document)
         try:
@@ -124,6 +128,41 @@ class Ctx:
         if unknown:
             raise BadRequest(*unknown)
         return parsed
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _lone_surrogates(document: Any) -> Iterator[tuple[str, str, None]]:
+    """Strings and keys holding a lone surrogate, such as a ``"\\ud800"`` escape: valid JSON,
+    but not text. Stored, they would make every later response that holds them fail to encode."""
+    stack: list[tuple[tuple[str, ...], Any]] = [((), document)]
+    while stack:  # no recursion: the body may be nested as deep as json.loads allows
+        loc, node = stack.pop()
+        if isinstance(node, str) and _SURROGATE.search(node):
+            yield _surrogate_error(loc, node)
+        elif isinstance(node, dict):
+            for key in node:
+                if _SURROGATE.search(key):
+                    yield _surrogate_error((*loc, key), key)
+            stack.extend(
+                ((*loc, k), v) for k, v in reversed(node.items()) if not _SURROGATE.search(k)
+            )
+        elif isinstance(node, list):
+            stack.extend(((*loc, str(i)), value) for i, value in reversed(list(enumerate(node))))
+
+
+def _surrogate_error(loc: tuple[str, ...], text: str) -> tuple[str, str, None]:
+    where = ".".join(_printable(part) for part in loc) or "body"
+    shown = _printable(text[:40]) + ("..." if len(text) > 40 else "")
+    detail = f'{where}: not valid Unicode text (lone surrogate in "{shown}")'
+    # RFC 6901 escapes "~" and "/" in a pointer's tokens.
+    tokens = (_printable(part).replace("~", "~0").replace("/", "~1") for part in loc)
+    return detail, "".join("/" + token for token in tokens), None
 
 
 def _pointer(loc: Iterable[int | str]) -> str:
