@@ -51,8 +51,16 @@ $(VENV)/.bench-installed: $(STAMP) requirements/bench.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements/dev.txt -c requirements/bench.txt -e '.[bench]'
 	touch $@
 
-bench: $(VENV)/.bench-installed
-	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+# Import time (bench (d)) is judged where users are: a venv with only the runtime dependencies
+# of ddcases (installed from this tree, not editable) and of the official client.
+IMPORT_VENV := .venv-import
+$(IMPORT_VENV)/.installed: pyproject.toml requirements/dev.txt requirements/bench.txt $(wildcard src/ddcases/*.py)
+	$(PY) -m venv $(IMPORT_VENV)
+	$(IMPORT_VENV)/bin/python -m pip install -q --disable-pip-version-check -c requirements/dev.txt -c requirements/bench.txt . 'datadog-api-client[async]'
+	touch $@
+
+bench: $(VENV)/.bench-installed $(IMPORT_VENV)/.installed
+	@for f in bench/[!_]*.py; do echo "== $$f"; DDCASES_IMPORT_PYTHON=$(CURDIR)/$(IMPORT_VENV)/bin/python $(BIN)/python $$f || exit 1; done
 
 # The script starts the emulator (uvicorn on a free loopback port) and stops it when done.
 # Against Datadog instead: make demo ARGS=--live (needs DD_API_KEY, DD_APP_KEY, optional DD_SITE).
@@ -73,4 +81,4 @@ lock:
 	  | grep -viE '^(ddcases|pip|setuptools|wheel)=='; } > "$$tmp/dev.txt" && mv "$$tmp/dev.txt" requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(IMPORT_VENV) .pytest_cache .mypy_cache .ruff_cache
