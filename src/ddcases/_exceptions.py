@@ -18,14 +18,13 @@ Tree (as in httpx/_exceptions.py)::
 
 Shape of openai-python's src/openai/_exceptions.py (one class per status) and its
 ``_make_status_error``; githubkit/exception.py gives RateLimitExceeded a ``retry_after``.
-Messages carry method, path, status and the service's titles/details, never a header value;
-the response an error keeps has its request's credentials redacted.
+Messages carry method, path, status and the service's titles/details (parsed in
+``_error_details``), never a header value; the request an error keeps, on its response or on
+the chained httpx error, has its credentials redacted.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -37,6 +36,7 @@ from ._constants import (
     RATE_LIMIT_REMAINING_HEADER,
     RATE_LIMIT_RESET_HEADER,
 )
+from ._error_details import ErrorDetail, parse_error_details
 from ._logs import redact_headers
 
 __all__ = [
@@ -60,26 +60,9 @@ __all__ = [
     "scrub_transport_error",
 ]
 
-_SNIPPET = 200
-
 
 class DDCasesError(Exception):
     """Root of every ddcases error (bad arguments stay ``ValueError``)."""
-
-
-@dataclass(frozen=True)
-class ErrorDetail:
-    """One error the service reported, normalised from a string or a JSON:API error object."""
-
-    title: str | None = None
-    detail: str | None = None
-    code: str | None = None
-    status: str | None = None
-
-    def __str__(self) -> str:
-        parts = [p for p in (self.title, self.detail) if p]
-        text = ": ".join(parts) or self.code or ""
-        return f"{text} ({self.code})" if self.code and parts else text
 
 
 class ApiError(DDCasesError):
@@ -251,46 +234,6 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
 
         return RateLimitError(message, retry_after=retry_after_seconds(response.headers), **kwargs)
     return cls(message, **kwargs)
-
-
-def parse_error_details(response: httpx.Response) -> list[ErrorDetail]:
-    """Normalise ``{"errors": [...]}`` in either form; a body that isn't that gives one snippet."""
-    try:
-        body = response.content
-    except httpx.ResponseNotRead:
-        return [ErrorDetail(title="(response body not read)")]
-    if not body.strip():
-        return [ErrorDetail(title="(empty response body)")] if response.status_code >= 300 else []
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return [ErrorDetail(title=_snippet(body))]
-    items = data.get("errors") if isinstance(data, dict) else None
-    if isinstance(items, str | dict):
-        items = [items]
-    if not isinstance(items, list):
-        return [ErrorDetail(title=_snippet(body))]
-    return [_detail(item) for item in items]
-
-
-def _detail(item: object) -> ErrorDetail:
-    if isinstance(item, dict):
-        return ErrorDetail(
-            title=_opt_str(item.get("title")),
-            detail=_opt_str(item.get("detail")),
-            code=_opt_str(item.get("code")),
-            status=_opt_str(item.get("status")),
-        )
-    return ErrorDetail(title=str(item))
-
-
-def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _snippet(body: bytes) -> str:
-    text = " ".join(body.decode("utf-8", "replace").split())
-    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
 
 
 def _has_request(response: httpx.Response) -> bool:
