@@ -11,10 +11,11 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ._auth import Auth
 from ._faults import FaultMiddleware, Faults
 from ._jsonapi import error_response
 from ._paths import RawPathMiddleware
-from ._routes import Auth, routes
+from ._routes import routes
 from ._store import Clock, Store, _utcnow
 
 __all__ = ["build_app"]
