@@ -131,6 +131,23 @@ async def test_default_headers() -> None:
     assert seen[0].headers["Accept"] == "application/json"
 
 
+async def test_set_cookie_is_ignored() -> None:
+    # The API is stateless; the client keeps no cookies (and skips httpx's costly extraction).
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = {"data": {"id": "c1", "type": "case", "attributes": {}}}
+        return respond(200, body, headers={"Set-Cookie": "session=abc; Path=/"})
+
+    transport = httpx.MockTransport(handler)
+    async with CaseManagement(api_key=API_KEY, app_key=APP_KEY, transport=transport) as dd:
+        await dd.cases.get("SEC-1")
+        await dd.cases.get("SEC-2")
+        assert not dd._http.cookies
+    assert "cookie" not in seen[1].headers
+
+
 async def test_keys_absent_from_reprs_and_errors() -> None:
     fake = FakeService()
     dd = fake.client()
