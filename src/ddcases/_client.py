@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Self
 import httpx
 
 from ddcases_api.client import AuthenticatedClient
-from ddcases_api.models import Project
 
 from ._auth import DatadogAuth
 from ._constants import (
@@ -38,6 +37,8 @@ from ._transport import RetryTransport, default_transport
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ddcases_api.models import Project
+
     from .resources.cases import Cases
     from .resources.projects import Projects
 

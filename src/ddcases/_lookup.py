@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING
 
-from ddcases_api.models import Project
 from ddcases_api.types import Unset
+
+if TYPE_CHECKING:
+    from ddcases_api.models import Project
 
 __all__: list[str] = []
 
