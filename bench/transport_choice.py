@@ -22,7 +22,8 @@ import aiohttp
 import httpx
 from aiohttp import web
 
-from ddcases._transport import RetryTransport, default_transport
+from ddcases._aiohttp_transport import default_transport
+from ddcases._transport import RetryTransport
 
 BODY = json.dumps(
     {

@@ -16,6 +16,7 @@ import httpx
 
 from ddcases_api.client import AuthenticatedClient
 
+from ._aiohttp_transport import default_transport
 from ._auth import DatadogAuth
 from ._constants import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
@@ -33,7 +34,7 @@ from ._exceptions import NotFoundError
 from ._logs import register_secrets, unregister_secrets
 from ._lookup import ProjectKeys
 from ._resource import record_response
-from ._transport import RetryTransport, default_transport
+from ._transport import RetryTransport
 from ._version import __version__
 
 if TYPE_CHECKING:

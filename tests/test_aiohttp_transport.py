@@ -1,0 +1,118 @@
+"""The default sending transport (httpx over aiohttp) against a raw loopback server."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from ddcases._aiohttp_transport import default_transport
+from ddcases._exceptions import CreateOutcomeUnknownError
+from ddcases._transport import RetryTransport, provably_unsent
+
+
+@pytest.fixture
+async def loopback() -> Any:
+    """A raw asyncio server whose behaviour each test picks: ok, slow, or hang up."""
+    mode: dict[str, str] = {"value": "ok"}
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                await reader.readexactly(length)
+                if mode["value"] == "hangup":
+                    break
+                if mode["value"] == "slow":
+                    await asyncio.sleep(2)
+                body = b'{"data": []}'
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", mode
+    server.close()
+    await server.wait_closed()
+
+
+async def test_default_transport_is_aiohttp_and_works(loopback: Any) -> None:
+    url, _ = loopback
+    transport = default_transport()
+    assert type(transport).__mro__[1].__name__ == "AiohttpTransport"
+    async with httpx.AsyncClient(base_url=url, transport=transport) as client:
+        response = await client.get("/api/v2/cases")
+    assert response.json() == {"data": []}
+
+
+async def test_default_transport_honours_httpx_read_timeout(loopback: Any) -> None:
+    url, mode = loopback
+    mode["value"] = "slow"
+    timeout = httpx.Timeout(5.0, read=0.2)
+    async with httpx.AsyncClient(
+        base_url=url, transport=default_transport(), timeout=timeout
+    ) as client:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        with pytest.raises(httpx.ReadTimeout):
+            await client.get("/api/v2/cases")
+        assert loop.time() - start < 1.5
+
+
+async def test_default_transport_read_timeout_on_create_is_outcome_unknown(loopback: Any) -> None:
+    url, mode = loopback
+    mode["value"] = "slow"
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    transport = RetryTransport(default_transport(), sleep=sleep)
+    async with httpx.AsyncClient(base_url=url, transport=transport, timeout=0.2) as client:
+        with pytest.raises(CreateOutcomeUnknownError) as info:
+            await client.post("/api/v2/cases", json={})
+    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+    assert sleeps == []
+
+
+async def test_default_transport_hangup_after_send_is_not_a_connect_error(loopback: Any) -> None:
+    url, mode = loopback
+    mode["value"] = "hangup"
+    async with httpx.AsyncClient(base_url=url, transport=default_transport()) as client:
+        with pytest.raises(httpx.TransportError) as info:
+            await client.post("/api/v2/cases", json={})
+    assert not provably_unsent(info.value)
+    assert isinstance(info.value, httpx.RemoteProtocolError | httpx.ReadError)
+
+
+async def test_default_transport_refused_is_a_connect_error() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with httpx.AsyncClient(transport=default_transport()) as client:
+        with pytest.raises(httpx.ConnectError) as info:
+            await client.get(f"http://127.0.0.1:{port}/")
+    assert provably_unsent(info.value)
+
+
+def test_default_transport_verifies_tls() -> None:
+    import ssl
+
+    transport: Any = default_transport()
+    assert transport.ssl_context.verify_mode == ssl.CERT_REQUIRED
+    assert transport.ssl_context.check_hostname
