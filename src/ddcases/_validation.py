@@ -8,7 +8,8 @@ values the spec names instead.
 from __future__ import annotations
 
 import enum
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import TypeVar, cast
 
 __all__: list[str] = []
 
@@ -65,7 +66,8 @@ def utf8(value: str, what: str) -> str:
 
 def enum_value(value: object, enum_cls: type[E], what: str) -> E:
     """Return the member of ``enum_cls`` for ``value`` (a member or its exact string value)."""
-    known: dict[object, E] = dict(enum_cls._value2member_map_)
+    # The member map holds only the values the spec names: open enums don't cache unknowns.
+    known = cast("Mapping[object, E]", enum_cls._value2member_map_)
     if isinstance(value, str) and value in known:
         return known[value]
     allowed = ", ".join(repr(v) for v in known)
