@@ -10,7 +10,7 @@ from attrs import define
 try:  # orjson parses a 100-case page about twice as fast; vendored copies may lack it.
     from orjson import loads as json_loads
 except ImportError:  # pragma: no cover
-    pass
+    from json import loads as json_loads
 
 
 class Unset:
@@ -65,4 +65,6 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "status_from_code"]
+# json_loads is listed so that the formatter keeps the stdlib fallback import (it strips an
+# unused one) and so that strict type checkers see it as exported.
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "json_loads", "status_from_code"]
