@@ -347,8 +347,9 @@ async def test_non_create_post_retried_after_500(fake: FakeTime) -> None:
 
 
 def test_provably_unsent_means_a_connect_phase_error() -> None:
-    for unsent in (httpx.ConnectError("refused"), httpx.ConnectTimeout("x"), httpx.PoolTimeout("x")):
-        assert provably_unsent(unsent)
+    unsent = (httpx.ConnectError("refused"), httpx.ConnectTimeout("x"), httpx.PoolTimeout("x"))
+    for error in unsent:
+        assert provably_unsent(error)
     for maybe_sent in (httpx.ReadTimeout("slow"), httpx.ReadError("reset")):
         assert not provably_unsent(maybe_sent)
     assert not provably_unsent(httpx.RemoteProtocolError("disconnected"))
