@@ -36,8 +36,7 @@ GARBAGE = {
     "negative Content-Length": OK_HEAD + b"Content-Length: -5\r\n\r\n{}",
     "non-numeric Content-Length": OK_HEAD + b"Content-Length: abc\r\n\r\n{}",
     "overflowing Content-Length": OK_HEAD + b"Content-Length: 9" + b"9" * 40 + b"\r\n\r\n{}",
-    "two different Content-Lengths": OK_HEAD
-    + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}x",
+    "two different Content-Lengths": OK_HEAD + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}x",
     "Content-Length with chunked": OK_HEAD
     + b"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
     "invalid chunk size": OK_HEAD + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
@@ -208,9 +207,8 @@ NOT_FINITE = ["inf", "-inf", "nan", "1e400", "Infinity", "0x10", ""]
 async def test_rate_limit_headers_that_are_not_finite_are_ignored(
     faulty: FaultServer, value: str
 ) -> None:
-    headers = tuple(
-        (f"X-RateLimit-{name}", value) for name in ("Limit", "Period", "Remaining", "Reset")
-    ) + (("X-RateLimit-Name", "cases"),)
+    names = ("Limit", "Period", "Remaining", "Reset")
+    headers = (*((f"X-RateLimit-{name}", value) for name in names), ("X-RateLimit-Name", "cases"))
     async with client(faulty.url) as dd:
         await dd.projects.create(key="SEC", name="Security")
         # The 201 of a create that worked: the case exists, so the caller must get it.
