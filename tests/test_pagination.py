@@ -44,12 +44,15 @@ async def test_full_last_page_is_not_followed_by_a_request(prefetch: bool) -> No
     assert search_params(fake) == [1, 2]
 
 
-async def test_stops_on_a_short_page_before_the_page_count() -> None:
+@pytest.mark.parametrize("prefetch", [0, 1, 4])
+async def test_stops_on_a_short_page_before_the_page_count(prefetch: int) -> None:
     fake, dd = seeded(5)
     ids = list(fake.cases)
     fake.pages = {1: (ids[0:2], 9), 2: (ids[2:3], 9), 3: (ids[3:5], 9)}
-    assert await collect(dd.cases.search(page_size=2)) == ids[:3]
-    assert search_params(fake) == [1, 2]
+    assert await collect(dd.cases.search(page_size=2, prefetch=prefetch)) == ids[:3]
+    # Pages the count says exist may have been asked for ahead; none of theirs is yielded.
+    assert search_params(fake)[:2] == [1, 2]
+    assert set(search_params(fake)) <= set(range(1, 3 + prefetch))
 
 
 async def test_without_a_page_count_stops_on_the_empty_page() -> None:
@@ -152,6 +155,10 @@ async def test_query_parameters() -> None:
         {"sort": "PRIORITY"},
         {"ascending": "yes"},
         {"filter": 5},
+        {"prefetch": -1},
+        {"prefetch": 1.5},
+        {"prefetch": "2"},
+        {"prefetch": None},
     ],
 )
 async def test_bad_arguments_raise_before_sending(kwargs: dict[str, object]) -> None:

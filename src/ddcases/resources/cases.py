@@ -141,14 +141,15 @@ class Cases(Resource):
         page_size: int = MAX_PAGE_SIZE,
         start_page: int = 1,
         limit: int | None = None,
-        prefetch: bool = True,
+        prefetch: int | bool = True,
     ) -> AsyncPaginator[Case]:
         """Cases matching ``filter`` (Datadog search syntax, e.g. ``"status:open priority:P1"``).
 
         Returns a paginator: ``async for case in ...`` yields cases across pages, ``.pages()``
         yields pages, ``await`` returns the first page. Arguments are checked here, before
-        anything is sent. ``limit`` caps the number of cases; ``prefetch`` fetches the next
-        page while the caller works on the current one.
+        anything is sent. ``limit`` caps the number of cases (and so of requests);
+        ``prefetch`` is the number of pages requested ahead of the one being read (``True``
+        is 1, ``False`` 0).
         """
         if filter is not None:
             string(filter, "filter")
@@ -177,7 +178,7 @@ class Cases(Resource):
             page_size=size,
             start_page=first,
             limit=limit,
-            prefetch=bool(prefetch),
+            prefetch=prefetch,
         )
 
     async def update_status(self, case: CaseRef, status: CaseStatus | str) -> Case:
