@@ -5,16 +5,25 @@ Shape borrowed from openai-python's ``AsyncPaginator`` (``src/openai/_base_clien
 Like githubkit's ``rest/paginator.py`` it is generic over the request: the namespace passes
 a callable and the paginator knows nothing about endpoints.
 
-Stops on the service's page count, a short or empty page, or ``limit`` items. With
-``prefetch=N``, the requests for up to *N* pages after the one the caller is on (or waiting
-for) are out at once: when the caller asks for page *k*, page *k + N* is requested before page
-*k* is awaited, so fetching overlaps both the caller's work and the parsing of earlier pages.
-Past page 1 the service's page count says which pages exist, so no page past the end is
-requested; without a count only the page after the last full one is. Items are yielded in page
-order whatever order the responses come in; besides the page the caller holds, at most *N + 1*
-are in flight or waiting; stopping early cancels every request in flight.
+Two walks:
 
-Items whose key was already yielded are skipped (the set of seen keys grows with the
+* **Ahead** (the default). Stops on the service's page count, a short or empty page, or
+  ``limit`` items. With ``prefetch=N``, the requests for up to *N* pages after the one the
+  caller is on (or waiting for) are out at once: when the caller asks for page *k*, page
+  *k + N* is requested before page *k* is awaited, so fetching overlaps both the caller's work
+  and the parsing of earlier pages. Past page 1 the service's page count says which pages
+  exist, so no page past the end is requested; without a count only the page after the last
+  full one is. Items are yielded in page order whatever order the responses come in; besides
+  the page the caller holds, at most *N + 1* are in flight or waiting; stopping early cancels
+  every request in flight.
+* **For update** (:meth:`AsyncPaginator.for_update`). Offset paging skips items when the
+  caller's actions make earlier items stop matching (closing each of 250 open cases, 100 a
+  page, reached 150 of them). This walk reads each page again once the caller is done with
+  it, until it brings nothing new, and only then moves on: items that left the filter let
+  later ones move onto this page, and they are read there. Nothing is fetched ahead, since
+  each page depends on what the caller did with the last.
+
+In both, items whose key was already yielded are skipped (the set of seen keys grows with the
 number of items yielded). A page that brings nothing new where it should means the service is
 not paging (one that ignores the page number was seen sending the same page forever): that is
 an ``UnexpectedResponseError`` rather than an endless walk or a silently short result.
@@ -54,13 +63,13 @@ class Page(Generic[T]):
 
     #: The items on this page.
     items: list[T]
-    #: The page number, counted from 1 .
+    #: The page number, counted from 1 (a walk for update can read the same number again).
     number: int
     #: The number of pages the service reported, if it did.
     total_pages: int | None
     #: The number of items the service reported (``meta.total_cases``), if it did.
     total_items: int | None
-    #: Whether the service has a page after this one (a full page not known to be the last).
+    #: Whether the walk goes on after this page (a full page not known to be the last).
     has_next_page: bool = field(default=False)
 
 
@@ -88,6 +97,8 @@ class AsyncPaginator(Generic[T]):
         async for page in dd.cases.search("status:open").pages():
             page.items, page.number, page.total_pages
         first = await dd.cases.search("status:open")
+        async for case in dd.cases.search("status:open priority:P1").for_update():
+            await dd.cases.update_status(case.id, "IN_PROGRESS")   # every match, once
 
     **Parameters:**
 
@@ -108,20 +119,23 @@ class AsyncPaginator(Generic[T]):
         start_page: int = 1,
         limit: int | None = None,
         prefetch: int | bool = True,
+        _for_update: bool = False,
     ) -> None:
         self._fetch_page = fetch_page
         self._key = key
         self._page_size = page_size
         self._start_page = start_page
         self._limit = limit
-        self._prefetch = prefetch_pages(prefetch)
+        self._prefetch = 0 if _for_update else prefetch_pages(prefetch)
+        self._for_update = _for_update
         # Iterations in progress, so aclose() can stop them.
         self._open: set[AsyncGenerator[object, None]] = set()
 
     def __repr__(self) -> str:
+        walk = "for_update" if self._for_update else f"prefetch={self._prefetch}"
         return (
             f"<AsyncPaginator page_size={self._page_size} start_page={self._start_page} "
-            f"limit={self._limit} prefetch={self._prefetch}>"
+            f"limit={self._limit} {walk}>"
         )
 
     def __await__(self) -> Generator[object, None, Page[T]]:
@@ -133,6 +147,34 @@ class AsyncPaginator(Generic[T]):
     def pages(self) -> AsyncIterator[Page[T]]:
         """Iterate over whole pages instead of items."""
         return self._track(self._pages())
+
+    def for_update(self) -> AsyncPaginator[T]:
+        """The same listing, walked so that acting on each item cannot make the walk skip one.
+
+        Usage::
+
+            async for case in dd.cases.search("status:open priority:P1").for_update():
+                await dd.cases.update_status(case.id, "IN_PROGRESS")
+
+        Finish with an item (with ``.pages()``: with a page) before asking for the next one.
+        Each full page is read again once you are done with it, until it brings nothing new:
+        matches your actions removed have let later ones move onto it. So every item that
+        matches until the walk reaches it is yielded, and none twice, whether or not the
+        action keeps it matching. Requests, for 250 matches at 100 a page: 3 when every
+        action removes the match (page 1 three times), 5 when none does (1, 1, 2, 2, 3);
+        nothing is fetched ahead. Memory: one page and the keys seen. Items that start
+        matching during the walk are yielded when they sort after its position (with
+        ``sort="created_at", ascending=True``, all of them), so over a busy filter the walk
+        may go on: bound it with ``limit``.
+        """
+        return AsyncPaginator(
+            self._fetch_page,
+            key=self._key,
+            page_size=self._page_size,
+            start_page=self._start_page,
+            limit=self._limit,
+            _for_update=True,
+        )
 
     async def aclose(self) -> None:
         """Stop every iteration started from this paginator and cancel its requests in flight.
@@ -167,6 +209,8 @@ class AsyncPaginator(Generic[T]):
                     yield item
 
     def _pages(self, *, prefetch: int | None = None) -> AsyncGenerator[Page[T], None]:
+        if self._for_update:
+            return self._reread_pages()
         return self._ahead_pages(self._prefetch if prefetch is None else prefetch)
 
     def _take_new(self, raw: list[T], seen: set[Hashable], room: int | None) -> list[T]:
@@ -242,6 +286,39 @@ class AsyncPaginator(Generic[T]):
             for task in inflight:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+
+    async def _reread_pages(self) -> AsyncGenerator[Page[T], None]:
+        fetch, size = self._fetch_page, self._page_size
+        seen: set[Hashable] = set()
+        remaining = self._limit
+        number = self._start_page
+        first = True
+        fresh = True  # this request reads page `number` for the first time
+        stale = 0  # fresh pages in a row that held only items already seen
+        while True:
+            raw = await fetch(number)
+            items = self._take_new(raw.items, seen, remaining)
+            if remaining is not None:
+                remaining -= len(items)
+            total = raw.total_pages
+            last = len(raw.items) < size or (total is not None and number >= total)
+            done = last or remaining == 0
+            if items or first:
+                yield Page(items, number, total, raw.total_items, not done)
+            first = False
+            if done:
+                return
+            if items:
+                # Read this page again: what the caller did may move later items onto it.
+                fresh, stale = False, 0
+                continue
+            if fresh:
+                # Legitimate when the caller's actions moved seen items further on, but
+                # `stale` full pages of them cannot hold more than were seen.
+                stale += 1
+                if stale * size > len(seen):
+                    raise _not_paging(number, len(raw.items))
+            number, fresh = number + 1, True
 
 
 def _not_paging(number: int, count: int) -> UnexpectedResponseError:

@@ -121,6 +121,18 @@ async def test_a_server_ignoring_the_page_number_with_limit(repeating: FaultServ
 
 
 @within(10)
+async def test_a_server_ignoring_the_page_number_while_updating(repeating: FaultServer) -> None:
+    async with client(repeating.url) as dd:
+        got = [found.id async for found in dd.cases.search(page_size=10, limit=10).for_update()]
+        assert len(got) == 10
+        assert repeating.count("GET", CASES) == 1
+        walk = dd.cases.search(page_size=10).for_update()
+        with pytest.raises(UnexpectedResponseError, match="brought no item"):
+            [found async for found in walk]
+    assert repeating.count("GET", CASES) == 5  # page 1, again, then pages 2 and 3
+
+
+@within(10)
 async def test_await_asks_for_one_page(repeating: FaultServer) -> None:
     async with client(repeating.url) as dd:
         page = await dd.cases.search(page_size=10)

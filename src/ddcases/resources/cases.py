@@ -146,7 +146,8 @@ class Cases(Resource):
         """Cases matching ``filter`` (Datadog search syntax, e.g. ``"status:open priority:P1"``).
 
         Returns a paginator: ``async for case in ...`` yields cases across pages, ``.pages()``
-        yields pages, ``await`` returns the first page. Arguments are checked here, before
+        yields pages, ``await`` returns the first page, and ``.for_update()`` walks so that
+        acting on each case (closing it, say) skips none. Arguments are checked here, before
         anything is sent. ``limit`` caps the number of cases (and so of requests);
         ``prefetch`` is the number of pages requested ahead of the one being read (``True``
         is 1, ``False`` 0).
