@@ -249,3 +249,23 @@ async def test_prefetch_overlaps_fetch_and_work() -> None:
     # sequential ~ N * (fetch + work) = 0.50 s; prefetch ~ N * max(fetch, work) + fetch = 0.30 s
     assert sequential >= pages * (fetch + work) * 0.95
     assert overlapped < sequential * 0.75, (overlapped, sequential)
+
+
+async def test_projects_list_is_awaitable_like_search() -> None:
+    # Issue 10 §3: `await dd.projects.list()` was a TypeError while `await dd.cases.search()`
+    # worked. Both are the same paginator now: await gives the first (here: only) page.
+    fake, dd = seeded(3)
+    for key in ("A", "B", "C"):
+        fake.add_project(key)
+    listing = dd.projects.list()
+    assert isinstance(listing, AsyncPaginator)
+    assert isinstance(dd.cases.search(), AsyncPaginator)
+    assert fake.requests == []  # nothing is sent before it is awaited or iterated
+    page = await listing
+    assert isinstance(page, Page)
+    assert [p.attributes.key for p in page.items] == ["A", "B", "C"]
+    assert (page.number, page.total_pages, page.total_items, page.has_next_page) == (1, 1, 3, False)
+    assert [p.attributes.key async for p in dd.projects.list()] == ["A", "B", "C"]
+    pages = [p async for p in dd.projects.list().pages()]
+    assert [len(p.items) for p in pages] == [3]
+    assert fake.paths() == ["GET /api/v2/cases/projects"] * 3
