@@ -269,3 +269,27 @@ async def test_projects_list_is_awaitable_like_search() -> None:
     pages = [p async for p in dd.projects.list().pages()]
     assert [len(p.items) for p in pages] == [3]
     assert fake.paths() == ["GET /api/v2/cases/projects"] * 3
+
+
+@pytest.mark.parametrize("prefetch", [1, 4])
+async def test_search_keeps_prefetch_pages_in_flight(prefetch: int) -> None:
+    # Through the facade and its transport stack: while the caller waits for page k, the
+    # requests for pages k + 1 .. k + N are out too, and every case still comes once, in order.
+    fake, _ = seeded(40, delay=0.01)
+    inflight, peak = 0, 0
+    original = fake.handle
+
+    async def counting(request):  # type: ignore[no-untyped-def]
+        nonlocal inflight, peak
+        inflight += 1
+        peak = max(peak, inflight)
+        try:
+            return await original(request)
+        finally:
+            inflight -= 1
+
+    fake.handle = counting  # type: ignore[method-assign]
+    dd = fake.client()
+    assert await collect(dd.cases.search(page_size=2, prefetch=prefetch)) == list(fake.cases)
+    assert sorted(search_params(fake)) == list(range(1, 21))
+    assert peak == prefetch + 1
