@@ -92,18 +92,19 @@ async def _walk(base_url: str, prefetch: int, work: float, trace: bool) -> dict[
             tracemalloc.start()
         ids: set[str] = set()
         rss_peak = rss_before
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         async for page in dd.cases.search(page_size=PAGE_SIZE, prefetch=prefetch).pages():
             ids.update(case.id for case in page.items)
             rss_peak = max(rss_peak, _rss_mb())  # sampled once a page, while it is held
             if work:
                 await asyncio.sleep(work)  # the caller's work on this page
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else 0.0
         tracemalloc.stop()
         served = stats(base_url)
     return {
         "seconds": seconds,
+        "cpu_ms_per_page": cpu / WALK_PAGES * 1e3,
         "cases": len(ids),
         "requests": served["requests"],
         "max_page": served["max_page"],
@@ -150,7 +151,8 @@ def walk_rows() -> list[Row]:
         }
     for (load, how), w in runs.items():
         print(
-            f"(c) walk, {load}, {how}: {w['seconds']:.2f} s, {w['cases']:.0f} distinct cases, "
+            f"(c) walk, {load}, {how}: {w['seconds']:.2f} s, client CPU "
+            f"{w['cpu_ms_per_page']:.1f} ms a page, {w['cases']:.0f} distinct cases, "
             f"{w['requests']:.0f} requests (highest page {w['max_page']:.0f}), "
             f"peak RSS growth {w['rss_growth_mb']:.1f} MB"
         )
