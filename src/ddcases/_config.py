@@ -36,6 +36,8 @@ __all__: list[str] = []
 _SITE = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)?(?:" + "|".join(map(re.escape, SITE_DOMAINS)) + ")"
 )
+# Host names under a site, not sites: "app.datadoghq.com" is the web app of datadoghq.com.
+_HOST_LABELS = ("api.", "app.", "www.")
 # What a key or token may hold: printable ASCII without spaces (they go in an HTTP header).
 _CREDENTIAL = re.compile(r"[\x21-\x7e]+")
 
@@ -44,12 +46,12 @@ def site_url(site: object, *, source: str = "site") -> tuple[str, str]:
     """``(site, "https://api.<site>")`` for a valid site (see the module docstring)."""
     if not isinstance(site, str):
         raise TypeError(f"{source} must be a str such as 'datadoghq.com', got {_kind(site)}")
-    if site in SITES or _SITE.fullmatch(site):
+    if site in SITES or (_SITE.fullmatch(site) and not site.startswith(_HOST_LABELS)):
         return site, f"https://api.{site}"
     hint = ""
     if "://" in site or "/" in site:
         hint = "; a URL goes in base_url="
-    elif site.startswith(("api.", "app.")):
+    elif site.startswith(_HOST_LABELS):
         hint = f"; the site is the part after {site.split('.')[0]!r}."
     else:
         close = difflib.get_close_matches(site, SITES, n=1)
