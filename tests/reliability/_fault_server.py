@@ -40,6 +40,7 @@ __all__ = [
     "Reply",
     "Reset",
     "Seen",
+    "Stream",
     "Truncated",
     "closed_port",
     "within",
@@ -86,6 +87,16 @@ class Drip:
 
 
 @dataclasses.dataclass(frozen=True)
+class Stream:
+    """Send ``head``, then ``chunk`` ``count`` times, then close: a large body made on the fly,
+    so the server's own memory stays small."""
+
+    head: bytes
+    chunk: bytes
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Echo:
     """Answer ``status`` with an HTML page quoting the request's headers (a debugging proxy, a
     WAF page)."""
@@ -127,7 +138,7 @@ class Truncated:
     status: int = 200
 
 
-Action = Reply | Forward | Reset | Close | Hang | Truncated | Raw | Drip | Echo
+Action = Reply | Forward | Reset | Close | Hang | Truncated | Raw | Drip | Echo | Stream
 
 
 @dataclasses.dataclass(frozen=True)
@@ -328,6 +339,12 @@ class FaultServer:
                 if await _stopped(self._stopping, action.interval):
                     return False
             return True
+        if isinstance(action, Stream):
+            writer.write(action.head)
+            for _ in range(action.count):
+                writer.write(action.chunk)
+                await writer.drain()
+            return False
         if isinstance(action, Echo):
             quoted = "".join(f"<li>{k}: {v}</li>" for k, v in seen.headers).encode()
             page = b"<html><body><h1>Request blocked</h1><ul>" + quoted + b"</ul></body></html>"
