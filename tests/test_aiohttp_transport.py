@@ -116,3 +116,20 @@ def test_default_transport_verifies_tls() -> None:
     transport: Any = AiohttpTransport()
     assert transport.ssl_context.verify_mode == ssl.CERT_REQUIRED
     assert transport.ssl_context.check_hostname
+
+
+async def test_responses_come_back_read(loopback: Any) -> None:
+    """The transport marks the body it read as httpx's read content; if a new httpx stored it
+    elsewhere, the stream would still give the same bytes (slower): this says which holds."""
+    url, _ = loopback
+    transport = AiohttpTransport()
+    try:
+        request = httpx.Request("GET", f"{url}/api/v2/cases")
+        response = await transport.handle_async_request(request)
+        assert response.is_stream_consumed
+        assert response.is_closed
+        assert response.content == b'{"data": []}'  # no ResponseNotRead: httpx took the shortcut
+        assert response.json() == {"data": []}
+        assert response.elapsed.total_seconds() >= 0
+    finally:
+        await transport.aclose()

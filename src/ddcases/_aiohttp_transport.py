@@ -255,11 +255,33 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
         if resp.reason:
             extensions["reason_phrase"] = resp.reason.encode("ascii", "replace")
-        response = httpx.Response(
-            resp.status, headers=headers, content=content, request=request, extensions=extensions
-        )
+        response = read_response(resp.status, headers, content, request, extensions)
         response.elapsed = datetime.timedelta(seconds=asyncio.get_running_loop().time() - start)
         return response if error is None else failed(response, error)
+
+
+def read_response(
+    status: int, headers: Any, body: bytes, request: httpx.Request, extensions: dict[str, Any]
+) -> httpx.Response:
+    """An ``httpx.Response`` over a body already in memory, marked as read.
+
+    ``httpx.Response(content=...)`` runs the whole read machinery (decoders, chunker, request
+    context) to copy bytes it was handed: ~10 µs, 3 % of a get's CPU. Here the body is given as a
+    stream and also stored where httpx keeps a read body (``_content``); were httpx to rename
+    that, ``.content`` would read the stream instead, slower but the same bytes
+    (tests/test_aiohttp_transport.py checks the shortcut still holds).
+    """
+    response = httpx.Response(
+        status,
+        headers=headers,
+        stream=httpx.ByteStream(body),
+        request=request,
+        extensions=extensions,
+    )
+    response._content = body
+    response.is_stream_consumed = True
+    response.is_closed = True
+    return response
 
 
 def _mapped(exc: Exception, request: httpx.Request, *, connected: bool) -> httpx.TransportError:
