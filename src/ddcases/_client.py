@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -33,17 +33,19 @@ from ._constants import (
 from ._exceptions import NotFoundError
 from ._logs import register_secrets, unregister_secrets
 from ._lookup import ProjectKeys
-from ._resource import record_response
 from ._transport import RetryTransport
 from ._version import __version__
 
 if TYPE_CHECKING:
     from ddcases_api.models import Project
 
+    from ._operations import Operation, Operations, OperationsWithRawResponse
     from .resources.cases import Cases
     from .resources.projects import Projects
 
 __all__ = ["CaseManagement"]
+
+T = TypeVar("T")
 
 
 class CaseManagement:
@@ -76,8 +78,7 @@ class CaseManagement:
       auth, headers, timeout and transport are yours, so ddcases adds no credentials, retries
       or pacing and does not read the key environment variables; it is not closed by
       :meth:`aclose`. Combining it with keys, ``site``, ``base_url`` or ``transport`` is a
-      ``ValueError``. ddcases adds one response event hook to it, which records the response
-      of its own calls for error reporting and does nothing otherwise.
+      ``ValueError``.
 
     Redirects are not followed: the API does not redirect, so a 3xx is reported as an
     ``UnexpectedResponseError`` and credentials can never be carried to another host.
@@ -118,10 +119,6 @@ class CaseManagement:
             self._owns_http = False
             self._site: str | None = None
             self._http = http_client
-            hooks = http_client.event_hooks
-            if record_response not in hooks["response"]:
-                hooks["response"] = [*hooks["response"], record_response]
-                http_client.event_hooks = hooks
         else:
             self._site, url = _resolve_site(site, base_url)
             self._auth = _resolve_auth(api_key, app_key, access_token, url)
@@ -142,7 +139,6 @@ class CaseManagement:
                         "User-Agent": f"ddcases/{__version__}",
                         "Accept": "application/json",
                     },
-                    event_hooks={"response": [record_response]},
                 )
             )
             _ignore_cookies(self._http)
@@ -183,6 +179,27 @@ class CaseManagement:
         from .resources.projects import Projects
 
         return Projects(self)
+
+    async def call(self, endpoint: Operation[T], /, *args: Any, **kwargs: Any) -> T:
+        """Call any generated operation with this client's errors, retries and pacing.
+
+        Usage: ``await dd.call(update_case_title.asyncio_detailed, "SEC-12", body=request)``
+        returns the parsed 2xx body; see :mod:`ddcases._operations`.
+        """
+        return await self._operations.call(endpoint, *args, **kwargs)
+
+    @property
+    def with_raw_response(self) -> OperationsWithRawResponse:
+        """``await dd.with_raw_response.call(...)``: ``dd.call`` returning a ``RawResponse``."""
+        from ._operations import OperationsWithRawResponse
+
+        return OperationsWithRawResponse(self._operations)
+
+    @cached_property
+    def _operations(self) -> Operations:
+        from ._operations import Operations
+
+        return Operations(self)
 
     def __repr__(self) -> str:
         where = f"site={self._site!r}" if self._site else f"base_url={self.base_url!r}"

@@ -27,6 +27,7 @@ from ._constants import (
     MAX_RETRY_DELAY,
     RATE_LIMIT_REMAINING_HEADER,
     RATE_LIMIT_RESET_HEADER,
+    RETRIES_EXTENSION,
     RETRY_AFTER_HEADER,
     RETRY_AFTER_MS_HEADER,
     RETRY_STATUSES,
@@ -184,6 +185,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                         status_code=status,
                         response=response,
                     )
+                response.extensions[RETRIES_EXTENSION] = retries
                 if status not in RETRY_STATUSES or retries >= self.max_retries:
                     return response
                 hint = retry_after_seconds(response.headers, self._wall_clock())
