@@ -165,7 +165,7 @@ def custom_value(
             utf8(v, what)
     kinds = {"str" if isinstance(v, str) else "number" for v in items}
     if len(kinds) > 1:
-        raise ValueError(f"{what} mixes strings and numbers: {value!r}")
+        raise ValueError(f"{what} must not mix strings and numbers, got {value!r}")
     if not kinds and type_ is None:
         raise ValueError(f"{what} is an empty list: pass type= (URL, TEXT, NUMBER or SELECT)")
     kind = kinds.pop() if kinds else ("number" if type_ == "NUMBER" else "str")
