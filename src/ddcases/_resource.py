@@ -26,7 +26,7 @@ import httpx
 from ddcases_api.errors import UnparsableResponse
 from ddcases_api.types import Response
 
-from ._exceptions import make_status_error, map_transport_error
+from ._exceptions import ApiError, make_status_error, map_transport_error
 
 if TYPE_CHECKING:
     from ._client import CaseManagement
@@ -105,6 +105,7 @@ class Resource:
     ) -> M:
         """Send one request through the generated ``endpoint``; return ``pick(parsed body)``."""
         api = self._client._api_for_call()
+        unusable: ApiError | None = None
         try:
             result = await endpoint(*args, client=api, **kwargs)
         except httpx.TransportError as exc:
@@ -112,7 +113,11 @@ class Resource:
         except UnparsableResponse as exc:
             response = exc.response
             reason = None if response.is_error else f"body does not match the spec: {exc.reason}"
-            raise make_status_error(response, reason=reason) from exc.__cause__
+            unusable = make_status_error(response, reason=reason)
+        if unusable is not None:
+            # Raised outside the handler: the parser's exception (a JSONDecodeError keeps the
+            # whole body in .doc, its frames the parsed dicts) must not ride along as context.
+            raise unusable
         if self._recorder is not None:
             self._recorder.last = result
         if not 200 <= int(result.status_code) < 300:
