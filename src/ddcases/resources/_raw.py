@@ -59,7 +59,8 @@ class CasesWithRawResponse:
 class ProjectsWithRawResponse:
     """``dd.projects.with_raw_response``: each method returns a ``RawResponse``.
 
-    ``list`` is awaited (``raw.parse()`` is the list of projects).
+    ``list`` gives the one page (``raw.parse()`` is the ``Page``, like ``await
+    dd.projects.list()``).
     """
 
     def __init__(self, projects: Projects) -> None:
@@ -69,4 +70,4 @@ class ProjectsWithRawResponse:
         self.get = to_raw(projects, Projects.get, ProjectResponse)
         self.update = to_raw(projects, Projects.update, ProjectResponse)
         self.delete = to_raw(projects, Projects.delete, _NONE)
-        self.list = to_raw(projects, Projects._fetch_all, ProjectsResponse)
+        self.list = to_raw(projects, Projects.list, ProjectsResponse)

@@ -9,7 +9,7 @@ methods keep current.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -36,6 +36,7 @@ from ddcases_api.models import (
 )
 from ddcases_api.types import UNSET, Unset
 
+from .._pagination import AsyncPaginator, RawPage
 from .._resource import Resource, Unusable, body_as, data_as, no_body
 from .._types import ProjectRef
 from .._validation import resource_id, str_list, text
@@ -153,13 +154,19 @@ class Projects(Resource):
         await self._call(delete_project.asyncio_detailed, no_body, project_id)
         self._client._project_keys.forget(project_id)
 
-    async def list(self) -> AsyncIterator[Project]:
-        """Every project (GetProjects is a single, unpaginated request).
+    def list(self) -> AsyncPaginator[Project]:
+        """Every project, as the same paginator ``dd.cases.search()`` returns.
 
-        Usage: ``async for project in dd.projects.list(): ...``
+        GetProjects is a single, unpaginated request, so there is one page: ``async for
+        project in dd.projects.list(): ...`` or ``page = await dd.projects.list()``
+        (``page.items``). Nothing is sent until then.
         """
-        for project in await self._fetch_all():
-            yield project
+
+        async def fetch(number: int) -> RawPage[Project]:
+            projects = await self._fetch_all()
+            return RawPage(projects, total_pages=1, total_items=len(projects))
+
+        return AsyncPaginator(fetch, key=lambda p: p.id, page_size=1, prefetch=False)
 
     async def _fetch_all(self) -> builtins.list[Project]:
         projects = await self._call(get_projects.asyncio_detailed, _projects)
