@@ -1,5 +1,9 @@
 """A triage bot: file a few hundred cases, then assign, escalate, close and archive the urgent ones.
 
+Where a real bot would, it explains itself: a comment on every case it escalates (and why), a
+"triage" tag (case attributes) on everything it handles, a "[P1]" prefix on the titles of the
+cases it takes on, and, from the users the service includes with its answers, who they went to.
+
     python examples/triage.py            # against a local emulator it starts itself
     python examples/triage.py --live     # against Datadog: DD_API_KEY, DD_APP_KEY (and DD_SITE)
 
@@ -20,7 +24,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import TypeVar
 
-from ddcases import Case, CaseManagement
+from ddcases import Case, CaseManagement, IncludedUser, Unset
 
 T = TypeVar("T")
 
@@ -115,8 +119,9 @@ async def triage(
 
     async def file(item: tuple[str, str]) -> None:
         case = await dd.cases.create(project=key, title=item[0], priority=item[1])
-        if not me and case.relationships and case.relationships.created_by:
-            me.append(case.relationships.created_by.data.id)
+        creator = None if isinstance(case.relationships, Unset) else case.relationships.created_by
+        if not me and creator and creator.data:
+            me.append(creator.data.id)
 
     await bounded(plan, file, limit=concurrency, label="filing cases")
 
@@ -134,15 +139,26 @@ async def triage(
     print(f"found {len(urgent)} open P1/P2 cases in {pages} pages", file=sys.stderr)
 
     actions: collections.Counter[str] = collections.Counter()
+    assignees: collections.Counter[str] = collections.Counter()
 
     async def handle(case: Case) -> None:
         ref, text, priority = case.attributes.key, case.attributes.title, case.attributes.priority
+        service = text.split(" #")[0].rsplit(" ", 1)[-1]
         if str(priority) == "P1" and me:
-            await dd.cases.assign(ref, me[0])
+            # The raw answer carries the users behind the relationships (`included`).
+            raw = await dd.cases.with_raw_response.assign(ref, me[0])
+            assignees[who(raw.document.included, me[0])] += 1
             await dd.cases.update_status(ref, "IN_PROGRESS")
+            await dd.cases.update_title(ref, f"[P1] {text}")
             actions["assigned + in progress"] += 1
         elif "Disk full" in text or "Crash loop" in text:
             await dd.cases.update_priority(ref, "P1")
+            reason = "disk full" if "Disk full" in text else "crash loop"
+            await dd.cases.comment(
+                ref,
+                f"Escalated P2 -> P1 by the triage bot: a {reason} on `{service}` takes the "
+                "service down if nobody acts; paging the on-call.",
+            )
             actions["escalated P2 -> P1"] += 1
         elif "Flaky" in text or "Certificate" in text:
             await dd.cases.update_status(ref, "CLOSED")
@@ -150,6 +166,8 @@ async def triage(
             actions["closed + archived"] += 1
         else:
             actions["left for humans"] += 1
+            return
+        await dd.cases.update_attributes(ref, {"triage": ["bot"], "service": [service]})
 
     await bounded(urgent, handle, limit=concurrency, label="triaging P1/P2")
 
@@ -183,10 +201,20 @@ async def triage(
         "left for humans",
     ):
         print(f"  {action:<24}{actions[action]:>5}")
+    for person, n in assignees.most_common():
+        print(f"  assigned to {person}: {n}")
 
     if live and not keep:
         await dd.projects.delete(key)
         print(f"\ndeleted project {key} (use --keep to keep it)", file=sys.stderr)
+
+
+def who(included: list[IncludedUser] | Unset, user_id: str) -> str:
+    """``Name <email>`` of a user the service included with its answer, else the id."""
+    for user in [] if isinstance(included, Unset) else included:
+        if user.id == user_id and not isinstance(user.attributes, Unset):
+            return f"{user.attributes.name or user_id} <{user.attributes.email or '?'}>"
+    return user_id
 
 
 def main() -> None:

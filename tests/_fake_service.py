@@ -22,6 +22,22 @@ APP_KEY = "app-key-fedcba9876543210fedcba9876543210"
 BASE = "/api/v2/cases"
 
 
+#: The smallest case document the spec accepts: openapi.yaml requires the members the live
+#: service always sends (created_at, key, priority, status, title; see README "Typed responses").
+MINIMAL_CASE_ATTRIBUTES: dict[str, Any] = {
+    "created_at": "2026-01-24T00:47:45.477Z",
+    "key": "SEC-1",
+    "priority": "NOT_DEFINED",
+    "status": "OPEN",
+    "title": "t",
+}
+
+
+def minimal_case(case_id: str = "c1") -> dict[str, Any]:
+    """``{"id": case_id, "type": "case", "attributes": {...the required members...}}``."""
+    return {"id": case_id, "type": "case", "attributes": dict(MINIMAL_CASE_ATTRIBUTES)}
+
+
 def respond(status: int, body: Any = None, headers: dict[str, str] | None = None) -> httpx.Response:
     """A response whose body is still a stream, as a real transport returns it."""
     content = b"" if body is None else json.dumps(body).encode()
@@ -59,6 +75,7 @@ class FakeService:
             "id": str(uuid.uuid4()),
             "type": "case",
             "attributes": {
+                "created_at": "2026-01-24T00:47:45.477Z",
                 "key": f"CASE-{n}",
                 "title": f"case {n}",
                 "status": "OPEN",
@@ -158,7 +175,8 @@ class FakeService:
     def _update(self, case: dict[str, Any], action: str, body: Any) -> httpx.Response:
         attrs = case["attributes"]
         if action == "status":
-            attrs["status"] = body["data"]["attributes"]["status"]
+            sent = body["data"]["attributes"]
+            attrs["status"] = sent.get("status", attrs["status"])
         elif action == "priority":
             attrs["priority"] = body["data"]["attributes"]["priority"]
         elif action == "assign":

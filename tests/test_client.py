@@ -11,7 +11,7 @@ import pytest
 import ddcases
 from ddcases import CaseManagement, NotFoundError
 
-from ._fake_service import API_KEY, APP_KEY, FakeService, respond
+from ._fake_service import API_KEY, APP_KEY, FakeService, minimal_case, respond
 
 SIX_SITES = (
     "datadoghq.com",
@@ -34,7 +34,7 @@ def recording() -> tuple[list[httpx.Request], httpx.MockTransport]:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return respond(200, {"data": {"id": "c1", "type": "case", "attributes": {}}})
+        return respond(200, {"data": minimal_case()})
 
     return seen, httpx.MockTransport(handler)
 
@@ -137,7 +137,7 @@ async def test_set_cookie_is_ignored() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        body = {"data": {"id": "c1", "type": "case", "attributes": {}}}
+        body = {"data": minimal_case()}
         return respond(200, body, headers={"Set-Cookie": "session=abc; Path=/"})
 
     transport = httpx.MockTransport(handler)
@@ -254,7 +254,7 @@ async def test_mock_transport_with_plain_json_responses() -> None:
     """The usual MockTransport style (bodies already read) works through the retry transport."""
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"data": {"id": "c1", "type": "case", "attributes": {}}})
+        return httpx.Response(200, json={"data": minimal_case()})
 
     async with CaseManagement(
         api_key=API_KEY, app_key=APP_KEY, transport=httpx.MockTransport(handler)
@@ -266,7 +266,7 @@ async def test_retry_delays_are_configurable(caplog: pytest.LogCaptureFixture) -
     answers = iter([503, 503, 200])
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return respond(next(answers), {"data": {"id": "c1", "type": "case", "attributes": {}}})
+        return respond(next(answers), {"data": minimal_case()})
 
     caplog.set_level("INFO", logger="ddcases")
     loop = asyncio.get_running_loop()

@@ -5,7 +5,8 @@ from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
-from attrs import define
+import httpx
+from attrs import define, field
 
 try:  # orjson parses a 100-case page about twice as fast; vendored copies may lack it.
     from orjson import loads as json_loads
@@ -14,8 +15,13 @@ except ImportError:  # pragma: no cover
 
 
 class Unset:
+    """The type of UNSET: a member the response (or request) leaves out, as opposed to null."""
+
     def __bool__(self) -> Literal[False]:
         return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
 
 
 UNSET: Unset = Unset()
@@ -63,6 +69,8 @@ class Response(Generic[T]):
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+    #: The httpx.Response this was built from (its request, headers and extensions).
+    http_response: httpx.Response = field(repr=False)
 
 
 # json_loads is listed so that the formatter keeps the stdlib fallback import (it strips an

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 
 class CaseStatus(StrEnum):
@@ -62,6 +62,111 @@ class CaseType(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> CaseType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseStatusGroup(StrEnum):
+    """The group of a case's status; custom statuses belong to one of these."""
+
+    SG_OPEN = "SG_OPEN"
+    SG_IN_PROGRESS = "SG_IN_PROGRESS"
+    SG_CLOSED = "SG_CLOSED"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseStatusGroup | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CustomAttributeType(StrEnum):
+    """The data type of a custom attribute."""
+
+    URL = "URL"
+    TEXT = "TEXT"
+    NUMBER = "NUMBER"
+    SELECT = "SELECT"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CustomAttributeType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class TimelineCellResourceType(StrEnum):
+    """JSON:API resource type for timeline cells."""
+
+    TIMELINE_CELL = "timeline_cell"
+
+    @classmethod
+    def _missing_(cls, value: object) -> TimelineCellResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class TimelineCellType(StrEnum):
+    """The kind of timeline cell; CommentCase answers `COMMENT` cells."""
+
+    COMMENT = "COMMENT"
+
+    @classmethod
+    def _missing_(cls, value: object) -> TimelineCellType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class TimelineCellAuthorUserType(StrEnum):
+    """The kind of author of a timeline cell."""
+
+    USER = "USER"
+
+    @classmethod
+    def _missing_(cls, value: object) -> TimelineCellAuthorUserType | None:
         if not isinstance(value, str):
             return None
         member = str.__new__(cls, value)
@@ -334,21 +439,99 @@ class RelationshipToTeamLinks(BaseModel):
     links: TeamRelationshipsLinks | None = None
 
 
-class ProjectAttributes(BaseModel):
+class ProjectNotificationSettings(BaseModel):
     """
-    Project attributes
+    Project notification settings.
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    key: Annotated[str | None, Field(examples=["CASEM"])] = None
+    destinations: list[int] | None = None
     """
-    The project's key
+    Notification destinations (1=email, 2=slack, 3=in-app).
     """
-    name: Annotated[str | None, Field(examples=["string"])] = None
+    enabled: bool | None = None
     """
-    Project's name
+    Whether notifications are enabled.
+    """
+    notify_on_case_assignment: bool | None = None
+    """
+    Notify when a case is assigned.
+    """
+    notify_on_case_closed: bool | None = None
+    """
+    Notify when a case is closed.
+    """
+    notify_on_case_comment: bool | None = None
+    """
+    Notify when a case is commented on.
+    """
+    notify_on_case_comment_mention: bool | None = None
+    """
+    Notify when a user is mentioned in a comment.
+    """
+    notify_on_case_priority_change: bool | None = None
+    """
+    Notify when a case's priority changes.
+    """
+    notify_on_case_status_change: bool | None = None
+    """
+    Notify when a case's status changes.
+    """
+    notify_on_case_unassignment: bool | None = None
+    """
+    Notify when a case is unassigned.
+    """
+
+
+class AutoCloseInactiveCases(BaseModel):
+    """
+    Auto-close inactive cases settings.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    enabled: bool | None = None
+    """
+    Whether auto-close is enabled.
+    """
+    max_inactive_time_in_secs: int | None = None
+    """
+    Inactive time in seconds before a case is closed.
+    """
+
+
+class AutoTransitionAssignedCases(BaseModel):
+    """
+    Auto-transition assigned cases settings.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    auto_transition_assigned_cases_on_self_assigned: bool | None = None
+    """
+    Whether a case moves to in progress when someone assigns it to themselves.
+    """
+
+
+class ProjectColumnsConfigColumnsItemsSort(BaseModel):
+    """
+    How a column sorts.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    ascending: bool | None = None
+    """
+    Ascending order.
+    """
+    priority: int | None = None
+    """
+    Sort priority among columns.
     """
 
 
@@ -364,48 +547,6 @@ class ProjectRelationships(BaseModel):
     member_user: UsersRelationship | None = None
 
 
-class Project(BaseModel):
-    """
-    A Project
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    attributes: ProjectAttributes
-    id: Annotated[str, Field(examples=["aeadc05e-98a8-11ec-ac2c-da7ad0900001"])]
-    """
-    The Project's identifier
-    """
-    relationships: ProjectRelationships | None = None
-    type: ProjectResourceType
-
-
-class ProjectResponse(BaseModel):
-    """
-    Project response
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: Project | None = None
-
-
-class ProjectsResponse(BaseModel):
-    """
-    Response with projects
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: list[Project] | None = None
-    """
-    Projects response data
-    """
-
-
 class ProjectCreateAttributes(BaseModel):
     """
     Project creation attributes
@@ -418,9 +559,17 @@ class ProjectCreateAttributes(BaseModel):
     """
     Project's key. Cannot be "CASE"
     """
+    enabled_custom_case_types: list[str] | None = None
+    """
+    The custom case type UUIDs to enable in the project.
+    """
     name: Annotated[str, Field(examples=["Security Investigation"])]
     """
     name
+    """
+    team_uuid: str | None = None
+    """
+    The team that owns the project.
     """
 
 
@@ -445,6 +594,32 @@ class ProjectCreateRequest(BaseModel):
         extra="allow",
     )
     data: ProjectCreate
+
+
+class IncludedUserAttributes(BaseModel):
+    """
+    What the service tells about a user.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    active: bool | None = None
+    """
+    Whether the user is active.
+    """
+    email: str | None = None
+    """
+    The user's email address.
+    """
+    handle: str | None = None
+    """
+    The user's Datadog handle.
+    """
+    name: str | None = None
+    """
+    The user's display name.
+    """
 
 
 class JiraIssueResult(BaseModel):
@@ -511,56 +686,18 @@ class ServiceNowTicket(BaseModel):
     status: CaseThirdPartyTicketStatus | None = "IN_PROGRESS"
 
 
-class CaseAttributes(BaseModel):
+class CaseObjectAttributes(RootModel[dict[str, list[str]]]):
     """
-    Case attributes
+    Key-value pairs of case attributes: each key maps to a list of strings (labels, tags).
     """
 
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    archived_at: AwareDatetime | None = None
+    root: dict[str, list[str]]
+
+
+class CustomAttributeValuesUnion(RootModel[str | list[str] | float | list[float]]):
+    root: str | list[str] | float | list[float]
     """
-    Timestamp of when the case was archived
-    """
-    closed_at: AwareDatetime | None = None
-    """
-    Timestamp of when the case was closed
-    """
-    created_at: AwareDatetime | None = None
-    """
-    Timestamp of when the case was created
-    """
-    description: str | None = None
-    """
-    Description
-    """
-    jira_issue: JiraIssue | None = None
-    """
-    Jira issue attached to case
-    """
-    key: Annotated[str | None, Field(examples=["CASEM-4523"])] = None
-    """
-    Key
-    """
-    modified_at: AwareDatetime | None = None
-    """
-    Timestamp of when the case was last modified
-    """
-    priority: CasePriority | None = "NOT_DEFINED"
-    service_now_ticket: ServiceNowTicket | None = None
-    """
-    ServiceNow ticket attached to case
-    """
-    status: CaseStatus | None = None
-    title: Annotated[str | None, Field(examples=["Memory leak investigation on API"])] = None
-    """
-    Title
-    """
-    type: CaseType | None = None
-    type_id: Annotated[str | None, Field(examples=["00000000-0000-0000-0000-000000000001"])] = None
-    """
-    Case type UUID. `00000000-0000-0000-0000-000000000001` is the standard type.
+    A string, a number, or a list of either.
     """
 
 
@@ -585,34 +722,6 @@ class CaseRelationships(BaseModel):
     Relationship to user.
     """
     project: ProjectRelationship | None = None
-
-
-class Case(BaseModel):
-    """
-    A case
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    attributes: CaseAttributes
-    id: Annotated[str, Field(examples=["aeadc05e-98a8-11ec-ac2c-da7ad0900001"])]
-    """
-    Case's identifier
-    """
-    relationships: CaseRelationships | None = None
-    type: CaseResourceType
-
-
-class CaseResponse(BaseModel):
-    """
-    Case response
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: Case | None = None
 
 
 class CasesResponseMetaPagination(BaseModel):
@@ -648,45 +757,6 @@ class CasesResponseMeta(BaseModel):
     page: CasesResponseMetaPagination | None = None
 
 
-class CasesResponse(BaseModel):
-    """
-    Response with cases
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: list[Case] | None = None
-    """
-    Cases response data
-    """
-    meta: CasesResponseMeta | None = None
-
-
-class CaseCreateAttributes(BaseModel):
-    """
-    Case creation attributes
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    description: str | None = None
-    """
-    Description
-    """
-    priority: CasePriority | None = "NOT_DEFINED"
-    title: Annotated[str, Field(examples=["Security breach investigation in 0cfbc5cbc676ee71"])]
-    """
-    Title
-    """
-    type: CaseType
-    type_id: Annotated[str | None, Field(examples=["00000000-0000-0000-0000-000000000001"])] = None
-    """
-    Case type UUID. `00000000-0000-0000-0000-000000000001` is the standard type.
-    """
-
-
 class CaseCreateRelationships(BaseModel):
     """
     Relationships formed with the case on creation
@@ -702,30 +772,6 @@ class CaseCreateRelationships(BaseModel):
     project: ProjectRelationship
 
 
-class CaseCreate(BaseModel):
-    """
-    Case creation data
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    attributes: CaseCreateAttributes
-    relationships: CaseCreateRelationships | None = None
-    type: CaseResourceType
-
-
-class CaseCreateRequest(BaseModel):
-    """
-    Case payload
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: CaseCreate
-
-
 class CaseUpdateStatusAttributes(BaseModel):
     """
     Case update status attributes
@@ -734,7 +780,11 @@ class CaseUpdateStatusAttributes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    status: CaseStatus
+    status: CaseStatus | None = None
+    status_name: Annotated[str | None, Field(examples=["In Progress"])] = None
+    """
+    The new status, by display name (e.g. "In Progress").
+    """
 
 
 class CaseUpdateStatus(BaseModel):
@@ -831,6 +881,195 @@ class CaseAssignRequest(BaseModel):
     data: CaseAssign
 
 
+class CaseUpdateTitleAttributes(BaseModel):
+    """
+    Case update title attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    title: Annotated[str, Field(examples=["Memory leak investigation on API (EMEA)"])]
+    """
+    The case's new title (not empty).
+    """
+
+
+class CaseUpdateTitle(BaseModel):
+    """
+    Case update title
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseUpdateTitleAttributes
+    type: CaseResourceType
+
+
+class CaseUpdateTitleRequest(BaseModel):
+    """
+    Case update title request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseUpdateTitle
+
+
+class CaseUpdateDescriptionAttributes(BaseModel):
+    """
+    Case update description attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    description: str
+    """
+    The case's new description.
+    """
+
+
+class CaseUpdateDescription(BaseModel):
+    """
+    Case update description
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseUpdateDescriptionAttributes
+    type: CaseResourceType
+
+
+class CaseUpdateDescriptionRequest(BaseModel):
+    """
+    Case update description request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseUpdateDescription
+
+
+class CaseCommentAttributes(BaseModel):
+    """
+    Case comment attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    comment: Annotated[str, Field(examples=["Hello World !"])]
+    """
+    The comment's text (Markdown, not empty).
+    """
+
+
+class CaseComment(BaseModel):
+    """
+    Case comment
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseCommentAttributes
+    type: CaseResourceType
+
+
+class CaseCommentRequest(BaseModel):
+    """
+    Case comment request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseComment
+
+
+class CaseUpdateAttributesAttributes(BaseModel):
+    """
+    Case update attributes attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseObjectAttributes
+
+
+class CaseUpdateAttributes(BaseModel):
+    """
+    Case update attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseUpdateAttributesAttributes
+    type: CaseResourceType
+
+
+class CaseUpdateAttributesRequest(BaseModel):
+    """
+    Case update attributes request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseUpdateAttributes
+
+
+class TimelineCellAuthorUserContent(BaseModel):
+    """
+    Profile of the user who wrote a timeline cell.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    ID: str | None = None
+    """
+    The user's UUID.
+    """
+    active: bool | None = None
+    """
+    Whether the user is active.
+    """
+    email: str | None = None
+    """
+    The user's email address.
+    """
+    handle: str | None = None
+    """
+    The user's Datadog handle.
+    """
+    name: str | None = None
+    """
+    The user's display name.
+    """
+
+
+class TimelineCellContentComment(BaseModel):
+    """
+    The content of a comment cell.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    message: str
+    """
+    The comment's text (Markdown).
+    """
+
+
 class CaseEmpty(BaseModel):
     """
     Case empty request data
@@ -884,6 +1123,105 @@ class JSONAPIErrorItem(BaseModel):
     """
 
 
+class ProjectSettings(BaseModel):
+    """
+    Project settings (notifications, automation, integrations).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    auto_close_inactive_cases: AutoCloseInactiveCases | None = None
+    auto_transition_assigned_cases: AutoTransitionAssignedCases | None = None
+    notification: ProjectNotificationSettings | None = None
+
+
+class ProjectColumnsConfigColumnsItems(BaseModel):
+    """
+    One column of the board view.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    sort: ProjectColumnsConfigColumnsItemsSort | None = None
+    sort_field: str | None = None
+    """
+    The field the column sorts on.
+    """
+    type: str | None = None
+    """
+    The column type.
+    """
+
+
+class IncludedUser(BaseModel):
+    """
+    A user named by a relationship.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: IncludedUserAttributes | None = None
+    id: Annotated[str, Field(examples=["00000000-0000-0000-0000-000000000000"])]
+    """
+    The user's UUID.
+    """
+    type: UserResourceType
+
+
+class CustomAttributeValue(BaseModel):
+    """
+    A typed value of a custom attribute.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    is_multi: bool
+    """
+    Whether the value is a list.
+    """
+    type: CustomAttributeType
+    value: CustomAttributeValuesUnion
+
+
+class CaseUpdateCustomAttribute(BaseModel):
+    """
+    Case update custom attribute
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CustomAttributeValue
+    type: CaseResourceType
+
+
+class CaseUpdateCustomAttributeRequest(BaseModel):
+    """
+    Case update custom attribute request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseUpdateCustomAttribute
+
+
+class TimelineCellAuthorUser(BaseModel):
+    """
+    The user who wrote a timeline cell.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    content: TimelineCellAuthorUserContent
+    type: TimelineCellAuthorUserType
+
+
 class APIErrorResponse(BaseModel):
     """
     API error response.
@@ -895,4 +1233,365 @@ class APIErrorResponse(BaseModel):
     errors: list[str | JSONAPIErrorItem]
     """
     A list of errors.
+    """
+
+
+class ProjectColumnsConfig(BaseModel):
+    """
+    The columns of the project's board view.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    columns: list[ProjectColumnsConfigColumnsItems] | None = None
+    """
+    Column configurations.
+    """
+
+
+class ProjectUpdateAttributes(BaseModel):
+    """
+    Project update attributes; members left out are unchanged.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    columns_config: ProjectColumnsConfig | None = None
+    enabled_custom_case_types: list[str] | None = None
+    """
+    The custom case type UUIDs enabled in this project.
+    """
+    name: str | None = None
+    """
+    Project name.
+    """
+    settings: ProjectSettings | None = None
+    team_uuid: str | None = None
+    """
+    The team that owns the project.
+    """
+
+
+class ProjectUpdate(BaseModel):
+    """
+    Project update.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: ProjectUpdateAttributes | None = None
+    type: ProjectResourceType
+
+
+class ProjectUpdateRequest(BaseModel):
+    """
+    Project update request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: ProjectUpdate
+
+
+class IncludedUsers(RootModel[list[IncludedUser]]):
+    """
+    The users that the relationships of `data` name (assignee, created_by, ...).
+    """
+
+    root: list[IncludedUser]
+    """
+    The users that the relationships of `data` name (assignee, created_by, ...).
+    """
+
+
+class CaseCustomAttributes(RootModel[dict[str, CustomAttributeValue]]):
+    """
+    The case's custom attributes, by key.
+    """
+
+    root: dict[str, CustomAttributeValue]
+
+
+class CaseCreateAttributes(BaseModel):
+    """
+    Case creation attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    custom_attributes: CaseCustomAttributes | None = None
+    description: str | None = None
+    """
+    Description
+    """
+    priority: CasePriority | None = "NOT_DEFINED"
+    status_name: str | None = None
+    """
+    The status to open the case in, by its display name.
+    """
+    title: Annotated[str, Field(examples=["Security breach investigation in 0cfbc5cbc676ee71"])]
+    """
+    Title
+    """
+    type: CaseType | None = None
+    type_id: Annotated[str | None, Field(examples=["00000000-0000-0000-0000-000000000001"])] = None
+    """
+    Case type UUID. `00000000-0000-0000-0000-000000000001` is the standard type.
+    """
+
+
+class CaseCreate(BaseModel):
+    """
+    Case creation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseCreateAttributes
+    relationships: CaseCreateRelationships | None = None
+    type: CaseResourceType
+
+
+class CaseCreateRequest(BaseModel):
+    """
+    Case payload
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseCreate
+
+
+class TimelineCell(BaseModel):
+    """
+    What a timeline cell holds.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    author: TimelineCellAuthorUser
+    cell_content: TimelineCellContentComment
+    content: str | None = None
+    """
+    `cell_content` as a JSON string.
+    """
+    created_at: AwareDatetime
+    """
+    When the cell was created.
+    """
+    type: TimelineCellType
+
+
+class ProjectAttributes(BaseModel):
+    """
+    Project attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    columns_config: ProjectColumnsConfig | None = None
+    enabled_custom_case_types: list[str] | None = None
+    """
+    The custom case type UUIDs enabled in this project.
+    """
+    key: Annotated[str, Field(examples=["CASEM"])]
+    """
+    The project's key
+    """
+    name: Annotated[str, Field(examples=["string"])]
+    """
+    Project's name
+    """
+    restricted: bool | None = None
+    """
+    Whether the project is restricted.
+    """
+    settings: ProjectSettings | None = None
+
+
+class Project(BaseModel):
+    """
+    A Project
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: ProjectAttributes
+    id: Annotated[str, Field(examples=["aeadc05e-98a8-11ec-ac2c-da7ad0900001"])]
+    """
+    The Project's identifier
+    """
+    relationships: ProjectRelationships | None = None
+    type: ProjectResourceType
+
+
+class ProjectResponse(BaseModel):
+    """
+    Project response
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: Project | None = None
+    included: IncludedUsers | None = None
+
+
+class ProjectsResponse(BaseModel):
+    """
+    Response with projects
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[Project] | None = None
+    """
+    Projects response data
+    """
+    included: IncludedUsers | None = None
+
+
+class CaseAttributes(BaseModel):
+    """
+    Case attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    archived_at: AwareDatetime | None = None
+    """
+    Timestamp of when the case was archived
+    """
+    attributes: CaseObjectAttributes | None = None
+    closed_at: AwareDatetime | None = None
+    """
+    Timestamp of when the case was closed
+    """
+    created_at: AwareDatetime
+    """
+    Timestamp of when the case was created
+    """
+    custom_attributes: CaseCustomAttributes | None = None
+    description: str | None = None
+    """
+    Description
+    """
+    jira_issue: JiraIssue | None = None
+    """
+    Jira issue attached to case
+    """
+    key: Annotated[str, Field(examples=["CASEM-4523"])]
+    """
+    Key
+    """
+    modified_at: AwareDatetime | None = None
+    """
+    Timestamp of when the case was last modified
+    """
+    priority: CasePriority
+    service_now_ticket: ServiceNowTicket | None = None
+    """
+    ServiceNow ticket attached to case
+    """
+    status: CaseStatus
+    status_group: CaseStatusGroup | None = None
+    status_name: Annotated[str | None, Field(examples=["Open"])] = None
+    """
+    The display name of the case's status, one of its case type's statuses.
+    """
+    title: Annotated[str, Field(examples=["Memory leak investigation on API"])]
+    """
+    Title
+    """
+    type: CaseType | None = None
+    type_id: Annotated[str | None, Field(examples=["00000000-0000-0000-0000-000000000001"])] = None
+    """
+    Case type UUID. `00000000-0000-0000-0000-000000000001` is the standard type.
+    """
+
+
+class Case(BaseModel):
+    """
+    A case
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseAttributes
+    id: Annotated[str, Field(examples=["aeadc05e-98a8-11ec-ac2c-da7ad0900001"])]
+    """
+    Case's identifier
+    """
+    relationships: CaseRelationships | None = None
+    type: CaseResourceType
+
+
+class CaseResponse(BaseModel):
+    """
+    Case response
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: Case | None = None
+    included: IncludedUsers | None = None
+
+
+class CasesResponse(BaseModel):
+    """
+    Response with cases
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[Case] | None = None
+    """
+    Cases response data
+    """
+    included: IncludedUsers | None = None
+    meta: CasesResponseMeta | None = None
+
+
+class TimelineCellResource(BaseModel):
+    """
+    One entry of a case's timeline, such as a comment.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: TimelineCell
+    id: Annotated[str, Field(examples=["0b0e5c3a-6c1f-4f55-9c55-8c2a4f0f1e11"])]
+    """
+    The timeline cell's UUID (the comment id DeleteCaseComment takes).
+    """
+    type: TimelineCellResourceType
+
+
+class TimelineResponse(BaseModel):
+    """
+    Timeline cells; CommentCase answers a list holding the new comment.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[TimelineCellResource] | None = None
+    """
+    The timeline cells.
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -35,7 +35,6 @@ from ._constants import (
 from ._exceptions import NotFoundError
 from ._logs import logger, register_secrets, unregister_secrets
 from ._lookup import ProjectKeys
-from ._resource import record_response
 from ._response_body import ACCEPT_ENCODING
 from ._transport import RetryTransport
 from ._version import __version__
@@ -43,10 +42,13 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ddcases_api.models import Project
 
+    from ._operations import Operation, Operations, OperationsWithRawResponse
     from .resources.cases import Cases
     from .resources.projects import Projects
 
 __all__ = ["CaseManagement"]
+
+T = TypeVar("T")
 
 
 class CaseManagement:
@@ -90,8 +92,7 @@ class CaseManagement:
       auth, headers, timeout and transport are yours, so ddcases adds no credentials, retries
       or pacing and does not read the key environment variables; it is not closed by
       :meth:`aclose`. Combining it with keys, ``site``, ``base_url`` or ``transport`` is a
-      ``ValueError``. ddcases adds one response event hook to it, which records the response
-      of its own calls for error reporting and does nothing otherwise.
+      ``ValueError``.
 
     Redirects are not followed: the API does not redirect, so a 3xx is reported as an
     ``UnexpectedResponseError`` and credentials can never be carried to another host.
@@ -139,10 +140,6 @@ class CaseManagement:
             self._owns_http = False
             self._site: str | None = None
             self._http = http_client
-            hooks = http_client.event_hooks
-            if record_response not in hooks["response"]:
-                hooks["response"] = [*hooks["response"], record_response]
-                http_client.event_hooks = hooks
         else:
             self._site, url = resolve_site(site, base_url)
             if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
@@ -172,7 +169,7 @@ class CaseManagement:
                         # brotli/zstandard happen to be installed).
                         "Accept-Encoding": ACCEPT_ENCODING,
                     },
-                    event_hooks={"response": [record_response, _unbind_stream]},
+                    event_hooks={"response": [_unbind_stream]},
                 )
             )
             _ignore_cookies(self._http)
@@ -213,6 +210,27 @@ class CaseManagement:
         from .resources.projects import Projects
 
         return Projects(self)
+
+    async def call(self, endpoint: Operation[T], /, *args: Any, **kwargs: Any) -> T:
+        """Call any generated operation with this client's errors, retries and pacing.
+
+        Usage: ``await dd.call(update_case_title.asyncio_detailed, "SEC-12", body=request)``
+        returns the parsed 2xx body; see :mod:`ddcases._operations`.
+        """
+        return await self._operations.call(endpoint, *args, **kwargs)
+
+    @property
+    def with_raw_response(self) -> OperationsWithRawResponse:
+        """``await dd.with_raw_response.call(...)``: ``dd.call`` returning a ``RawResponse``."""
+        from ._operations import OperationsWithRawResponse
+
+        return OperationsWithRawResponse(self._operations)
+
+    @cached_property
+    def _operations(self) -> Operations:
+        from ._operations import Operations
+
+        return Operations(self)
 
     def __repr__(self) -> str:
         where = f"site={self._site!r}" if self._site else f"base_url={self.base_url!r}"

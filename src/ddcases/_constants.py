@@ -67,3 +67,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # The only non-idempotent operations (CreateCase, CreateProject in openapi.yaml): retried only
 # when the request provably never reached the service.
 CREATE_PATHS: tuple[str, ...] = ("/api/v2/cases", "/api/v2/cases/projects")
+
+# httpx.Response.extensions key under which RetryTransport records how many retries a response
+# took (RawResponse.retries_taken).
+RETRIES_EXTENSION = "ddcases.retries_taken"

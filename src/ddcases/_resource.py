@@ -7,18 +7,23 @@ whatever can go wrong into a ddcases error:
 * httpx transport failures → ``ApiTimeoutError`` / ``ApiConnectionError`` (``from`` the cause);
 * a non-2xx status → ``make_status_error`` (``NotFoundError``, ``RateLimitError``, ...);
 * a 2xx whose body does not parse into the model the spec names → ``UnexpectedResponseError``
-  (never ``KeyError``/``JSONDecodeError`` from the generated parser).
+  (the generated parser raises ``UnparsableResponse``, which carries the response; never a
+  ``KeyError``/``JSONDecodeError``).
+
+The generated ``Response`` carries its ``httpx.Response`` (``http_response``, a template
+change), so nothing needs an event hook to find the response of a call. A namespace built with
+a :class:`Recorder` (``with_raw_response``, see ``_raw_response``) also hands each response it
+got to the recorder; plain calls pay one ``is None`` test for that.
 """
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from ddcases_api.client import AuthenticatedClient
+from ddcases_api.errors import UnparsableResponse
 from ddcases_api.types import Response
 
 from ._exceptions import ApiError, make_status_error, map_transport_error
@@ -31,28 +36,21 @@ __all__: list[str] = []
 R = TypeVar("R")
 M = TypeVar("M")
 
-# The generated functions return their own Response wrapper, which has no request and is not
-# built at all when the body fails to parse. This hook (installed on the httpx client) hands
-# the httpx.Response of the call in progress to _call; the context variable keeps concurrent
-# calls apart, and outside _call the hook does nothing.
-_current: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
-    "ddcases_current_response", default=None
-)
-
-
-async def record_response(response: httpx.Response) -> None:
-    """httpx ``response`` event hook used by :meth:`Resource._call`."""
-    box = _current.get()
-    if box is not None:
-        box.append(response)
-
-
 # A generated ``asyncio_detailed`` function: positional path params, then client= and kwargs.
 Endpoint = Callable[..., Awaitable[Response[Any]]]
 
 
 class Unusable(Exception):
     """Raised by a body picker when a 2xx body is not what the spec promises."""
+
+
+class Recorder:
+    """Collects the generated ``Response`` of each call a namespace makes (raw-response mode)."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: Response[Any] | None = None
 
 
 def body_as(cls: type[R]) -> Callable[[object], R]:
@@ -67,7 +65,11 @@ def body_as(cls: type[R]) -> Callable[[object], R]:
 
 
 def data_as(cls: type[object], model: type[M]) -> Callable[[object], M]:
-    """Picker: the ``data`` member of a ``cls`` body, which must be a ``model``."""
+    """Picker: the ``data`` member of a ``cls`` body, which must be a ``model``.
+
+    The model's own ``id`` and ``type`` were checked by the generated parser (a required string
+    member that is not a str, or an enum member that is not a string, fails the parse).
+    """
     outer = body_as(cls)
 
     def pick(parsed: object) -> M:
@@ -83,11 +85,17 @@ def no_body(parsed: object) -> None:
     """Picker for endpoints that answer 204 (the body, if any, is ignored)."""
 
 
+def any_body(parsed: object) -> Any:
+    """Picker for ``dd.call``: the parsed 2xx body as the generated function returned it."""
+    return parsed
+
+
 class Resource:
     """A namespace of the client: ``dd.cases``, ``dd.projects``."""
 
-    def __init__(self, client: CaseManagement) -> None:
+    def __init__(self, client: CaseManagement, *, recorder: Recorder | None = None) -> None:
         self._client = client
+        self._recorder = recorder
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
@@ -96,40 +104,25 @@ class Resource:
         self, endpoint: Endpoint, pick: Callable[[object], M], *args: Any, **kwargs: Any
     ) -> M:
         """Send one request through the generated ``endpoint``; return ``pick(parsed body)``."""
-        api: AuthenticatedClient = self._client._api_for_call()
-        box: list[httpx.Response] = []
-        token = _current.set(box)
+        api = self._client._api_for_call()
         unusable: ApiError | None = None
         try:
             result = await endpoint(*args, client=api, **kwargs)
         except httpx.TransportError as exc:
             raise map_transport_error(exc) from exc
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            # The generated parser choked on the body (JSONDecodeError is a ValueError).
-            if not box:
-                raise
-            response = box[-1]
-            reason = None if response.is_error else f"body does not match the spec: {exc!r}"
+        except UnparsableResponse as exc:
+            response = exc.response
+            reason = None if response.is_error else f"body does not match the spec: {exc.reason}"
             unusable = make_status_error(response, reason=reason)
-        finally:
-            _current.reset(token)
         if unusable is not None:
             # Raised outside the handler: the parser's exception (a JSONDecodeError keeps the
             # whole body in .doc, its frames the parsed dicts) must not ride along as context.
             raise unusable
-        response = box[-1] if box else _rebuild(result)
-        # Timer handles made during the call (aiohttp's read timeout) captured this context, box
-        # included, and asyncio keeps cancelled ones until it purges them: without this, up to
-        # ~100 past response bodies stay alive (a 10,000-case walk peaked at 8.9 MB, now 4.1).
-        box.clear()
+        if self._recorder is not None:
+            self._recorder.last = result
         if not 200 <= int(result.status_code) < 300:
-            raise make_status_error(response)
+            raise make_status_error(result.http_response)
         try:
             return pick(result.parsed)
         except Unusable as exc:
-            raise make_status_error(response, reason=str(exc)) from None
-
-
-def _rebuild(result: Response[Any]) -> httpx.Response:
-    # Only when the hook is missing (it never is on clients CaseManagement builds).
-    return httpx.Response(int(result.status_code), headers=result.headers, content=result.content)
+            raise make_status_error(result.http_response, reason=str(exc)) from None

@@ -30,6 +30,7 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
+    RETRIES_EXTENSION,
     RETRY_STATUSES,
 )
 from ._exceptions import CreateOutcomeUnknownError, redact_request, scrub_transport_error
@@ -187,6 +188,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                         reason=str(response.extensions.get(BODY_ERROR) or ""),
                         response=response,
                     )
+                response.extensions[RETRIES_EXTENSION] = retries
                 if status not in RETRY_STATUSES or retries >= self.max_retries:
                     return response
                 hint = retry_after_seconds(response.headers, self._wall_clock())

@@ -1,14 +1,16 @@
 """Argument checks that run before anything is sent; every failure is a ``ValueError``.
 
 The generated enums are open (an unknown string becomes a member so that new server values
-parse), so ``CaseStatus("BOGUS")`` does not fail: :func:`enum_value` checks against the
-values the spec names instead.
+parse), so ``CaseStatus("BOGUS")`` does not fail: :func:`enum_value` checks plain strings against
+the values the spec names instead, and takes a pseudo-member made on purpose as it is.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import math
+import uuid
+from collections.abc import Mapping, Sequence
 from typing import TypeVar, cast
 
 __all__: list[str] = []
@@ -65,7 +67,14 @@ def utf8(value: str, what: str) -> str:
 
 
 def enum_value(value: object, enum_cls: type[E], what: str) -> E:
-    """Return the member of ``enum_cls`` for ``value`` (a member or its exact string value)."""
+    """Return the member of ``enum_cls`` for ``value``: a member, or the exact string of one.
+
+    A plain string must be a value the spec names, so a typo (``"CLOSD"``) never leaves the
+    process. A value the spec does not name is sent only when it is made deliberately, as a
+    pseudo-member of the open enum: ``CaseStatus("ACKNOWLEDGED")`` (``.is_known is False``).
+    """
+    if isinstance(value, enum_cls):
+        return value
     # The member map holds only the values the spec names: open enums don't cache unknowns.
     known = cast("Mapping[object, E]", enum_cls._value2member_map_)
     if isinstance(value, str) and value in known:
@@ -88,3 +97,89 @@ def optional_bool(value: object, what: str) -> bool | None:
     if value is not None and not isinstance(value, bool):
         raise ValueError(f"{what} must be a bool or None, got {value!r}")
     return value
+
+
+def uuid_str(value: object, what: str) -> str:
+    """Return ``value`` if it is a UUID string (any case, hyphens as usual)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be a UUID str, got {type(value).__name__}")
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        raise ValueError(f"{what} must be a UUID, got {value!r}") from None
+    return value
+
+
+def str_list(value: object, what: str, *, nonempty_items: bool = False) -> list[str]:
+    """Return ``value`` as a list if it is a sequence of str (a bare str is refused)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise ValueError(f"{what} must be a list of str, got {type(value).__name__}")
+    items = list(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or (nonempty_items and not item):
+            raise ValueError(
+                f"{what}[{i}] must be a {'non-empty ' * nonempty_items}str, got {item!r}"
+            )
+        utf8(item, f"{what}[{i}]")
+    return items
+
+
+def str_list_map(value: object, what: str) -> dict[str, list[str]]:
+    """Return ``value`` as a dict if it maps non-empty str keys to sequences of str."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{what} must be a mapping of str to a list of str, got {value!r}")
+    out: dict[str, list[str]] = {}
+    for key, items in value.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"{what} keys must be non-empty str, got {key!r}")
+        out[utf8(key, f"{what} key")] = str_list(items, f"{what}[{key!r}]")
+    return out
+
+
+#: A custom attribute's value as the API takes it: a str, a number, or a list of either.
+CustomValue = str | int | float | Sequence[str] | Sequence[int | float]
+
+_TEXT_TYPES = ("TEXT", "URL", "SELECT")
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def custom_value(
+    value: object, type_: str | None, is_multi: bool | None, what: str = "value"
+) -> tuple[str | float | list[str] | list[float], str, bool]:
+    """Check a custom attribute value; return ``(value, type, is_multi)``, inferring the last two.
+
+    A number is ``NUMBER``, a str is ``TEXT`` (pass ``type="URL"`` or ``"SELECT"`` for those),
+    a list is ``is_multi`` of its items' type. ``type_`` is already a known type name.
+    """
+    multi = isinstance(value, Sequence) and not isinstance(value, str | bytes)
+    items: list[object] = list(value) if multi else [value]  # type: ignore[call-overload]
+    if any(not (isinstance(v, str) or _number(v)) for v in items):
+        raise ValueError(f"{what} must be a str, a number, or a list of either, got {value!r}")
+    for v in items:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"{what} must be a finite number, got {v!r}")
+        if isinstance(v, str):
+            utf8(v, what)
+    kinds = {"str" if isinstance(v, str) else "number" for v in items}
+    if len(kinds) > 1:
+        raise ValueError(f"{what} must not mix strings and numbers, got {value!r}")
+    if not kinds and type_ is None:
+        raise ValueError(f"{what} is an empty list: pass type= (URL, TEXT, NUMBER or SELECT)")
+    kind = kinds.pop() if kinds else ("number" if type_ == "NUMBER" else "str")
+    if type_ is None:
+        type_ = "NUMBER" if kind == "number" else "TEXT"
+    elif (type_ == "NUMBER") != (kind == "number"):
+        expected = "numbers" if type_ == "NUMBER" else "strings"
+        raise ValueError(f"{what} of type {type_} must hold {expected}, got {value!r}")
+    if is_multi is None:
+        is_multi = multi
+    elif is_multi != multi:
+        shape = "a list" if is_multi else "a single value, not a list"
+        raise ValueError(f"{what} must be {shape} when is_multi={is_multi}, got {value!r}")
+    out: str | float | list[str] | list[float] = (
+        items if multi else items[0]  # type: ignore[assignment]
+    )
+    return out, type_, is_multi

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -127,3 +129,36 @@ async def test_unknown_paths_answer_json_api(http: httpx.AsyncClient, emulator: 
     response = await http.delete("/api/v2/cases")
     assert response.status_code == 405
     assert emulator.requests["unknown"] == 2
+
+
+@pytest.mark.parametrize(
+    "knob",
+    [
+        lambda f: f.fail_next(1, status=503, operation="UpdatePriorty"),
+        lambda f: f.slow_next(1, delay=0.1, operation="UpdatePriorty"),
+        lambda f: f.drop_next(1, operation="UpdatePriorty"),
+        lambda f: f.fail_fraction(0.5, operation="UpdatePriorty"),
+    ],
+)
+def test_an_operation_name_the_app_does_not_route_is_a_value_error(knob: Any) -> None:
+
+    faults = Emulator().faults
+    with pytest.raises(ValueError, match="unknown operation 'UpdatePriorty'") as info:
+        knob(faults)
+    assert "UpdatePriority" in str(info.value)  # the known names are listed
+    assert "CommentCase" in str(info.value)
+    faults.fail_next(1, status=503, operation="UpdatePriority")  # a real one is fine
+
+
+async def test_clients_wired_to_the_emulator_retry_without_production_backoff() -> None:
+    import time
+
+    emulator = Emulator()
+    async with emulator.client() as dd:
+        await dd.projects.create(key="SEC", name="Security")
+        emulator.faults.fail_next(2, status=503, operation="GetProjects")
+        started = time.perf_counter()
+        assert [p.attributes.key async for p in dd.projects.list()] == ["SEC"]
+        elapsed = time.perf_counter() - started
+    assert emulator.requests["GetProjects"] == 3
+    assert elapsed < 0.3  # production backoff would wait 0.5 s + 1 s

@@ -26,7 +26,15 @@ async def test_project_lifecycle_and_included_users(http: httpx.AsyncClient) -> 
     assert created.headers["content-type"] == "application/vnd.api+json"
     body = created.json()
     project = body["data"]
-    assert project["attributes"] == {"key": "SEC", "name": "Security"}
+    assert project["attributes"] == {
+        "key": "SEC",
+        "name": "Security",
+        # Members the live service adds (issue 9), with a new project's values:
+        "restricted": False,
+        "settings": {},
+        "columns_config": {},
+        "enabled_custom_case_types": [],
+    }
     (user,) = body["included"]
     assert user["type"] == "user"
     assert set(user["attributes"]) == {"active", "email", "handle", "name"}

@@ -25,6 +25,15 @@ OPERATION_IDS = (
     "UnassignCase",
     "ArchiveCase",
     "UnarchiveCase",
+    # From the live API (issue 9), beyond the reference page:
+    "UpdateCaseTitle",
+    "UpdateCaseDescription",
+    "CommentCase",
+    "DeleteCaseComment",
+    "UpdateAttributes",
+    "UpdateCaseCustomAttribute",
+    "DeleteCaseCustomAttribute",
+    "UpdateProject",
 )
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 

@@ -52,7 +52,8 @@ async def test_search_page_with_included() -> None:
         parsed = await search_cases.asyncio(client=client, page_size=5, filter_="x")
     assert isinstance(parsed, CasesResponse)
     assert len(parsed.data) == 5
-    assert parsed.additional_properties["included"] == page["included"]
+    assert [u.to_dict() for u in parsed.included] == page["included"]
+    assert parsed.included[0].attributes.name == "Ada"
 
 
 async def test_empty_204() -> None:

@@ -14,9 +14,13 @@ from ddcases_api.models import (
     CaseResponse,
     CasesResponse,
     CaseStatus,
+    CaseStatusGroup,
     CaseType,
+    CustomAttributeType,
+    CustomAttributeValue,
     JSONAPIErrorItem,
     ProjectResponse,
+    ProjectSettings,
 )
 from ddcases_api.types import UNSET
 
@@ -26,21 +30,17 @@ from ._spec import normalise
 EXTRA_CASE_ATTRIBUTES = [
     "comment_count",
     "creation_source",
-    "custom_attributes",
-    "status_name",
-    "status_group",
     "public_id",
     "internal_id",
     "merge_status",
     "insights",
-    "attributes",
 ]
 
 
 def test_page_keeps_included_and_extra_meta() -> None:
     page = live_page(3)
     parsed = CasesResponse.from_dict(page)
-    assert parsed.additional_properties["included"] == page["included"]
+    assert [user.to_dict() for user in parsed.included] == page["included"]
     assert parsed.meta.additional_properties == {"total_cases": 650}
     assert parsed.meta.page.total == 7
     assert normalise(parsed.to_dict()) == normalise(page)
@@ -49,7 +49,9 @@ def test_page_keeps_included_and_extra_meta() -> None:
 def test_page_parses_with_pydantic() -> None:
     page = live_page(3)
     parsed = pyd.CasesResponse.model_validate(page)
-    assert parsed.model_extra == {"included": page["included"]}
+    assert parsed.model_extra == {}
+    assert parsed.included is not None
+    assert parsed.included.root[0].attributes.name == "Ada"
     assert parsed.meta is not None
     assert parsed.meta.model_extra == {"total_cases": 650}
     assert normalise(parsed.model_dump(mode="json", exclude_unset=True)) == normalise(page)
@@ -71,13 +73,36 @@ def test_creation_source_values(source: str) -> None:
     assert case.attributes["creation_source"] == source
 
 
-def test_project_extra_attributes_are_kept() -> None:
+def test_live_case_members_are_typed() -> None:
+    attrs = CaseResponse.from_dict({"data": LIVE_CASE}).data.attributes
+    assert attrs.status_name == "Open"
+    assert attrs.status_group is CaseStatusGroup.SG_OPEN
+    assert attrs.attributes.additional_properties == {"team": ["sec"]}
+    env = attrs.custom_attributes["env"]
+    assert isinstance(env, CustomAttributeValue)
+    assert (env.type_, env.is_multi, env.value) == (CustomAttributeType.TEXT, False, ["prod"])
+    assert "custom_attributes" not in attrs.additional_properties
+    assert normalise(attrs.to_dict()) == normalise(LIVE_CASE["attributes"])
+
+
+def test_unknown_status_group_is_kept() -> None:
+    attrs = CaseResponse.from_dict({"data": live_case(status_group="SG_TRIAGE")}).data.attributes
+    assert attrs.status_group == "SG_TRIAGE"
+    assert not attrs.status_group.is_known
+
+
+def test_project_live_attributes_are_typed_and_unknown_settings_kept() -> None:
     project = ProjectResponse.from_dict({"data": LIVE_PROJECT}).data
-    assert project.attributes.additional_properties == {"restricted": False, "settings": {"x": 1}}
+    assert project.attributes.restricted is False
+    assert isinstance(project.attributes.settings, ProjectSettings)
+    assert project.attributes.settings.additional_properties == {"x": 1}  # not in the spec
+    assert project.attributes.additional_properties == {}
     assert ProjectResponse.from_dict({"data": LIVE_PROJECT}).to_dict() == {"data": LIVE_PROJECT}
     pproject = pyd.ProjectResponse.model_validate({"data": LIVE_PROJECT}).data
     assert pproject is not None
-    assert pproject.attributes.model_extra == {"restricted": False, "settings": {"x": 1}}
+    assert pproject.attributes.restricted is False
+    assert pproject.attributes.settings is not None
+    assert pproject.attributes.settings.model_extra == {"x": 1}
 
 
 @pytest.mark.parametrize(

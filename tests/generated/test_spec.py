@@ -30,7 +30,7 @@ def test_spec_validates() -> None:
     validate(spec(), base_uri=SPEC_PATH.as_uri())
 
 
-def test_operation_ids_are_the_thirteen() -> None:
+def test_operation_ids_are_the_twenty_one() -> None:
     assert sorted(operations()) == sorted(OPERATION_IDS)
 
 
@@ -93,9 +93,12 @@ REQUESTS = _request_cases()
 def test_request_example_serialises_unchanged(operation_id: str, model: str, example: Any) -> None:
     body = getattr(api_models, model).from_dict(example)
     assert body.to_dict() == example
-    kwargs = _module(operation_id)._get_kwargs(
-        **({"case_id": "c"} if "case_id" in _path_of(operation_id) else {}), body=body
-    )
+    path_params = {
+        name: "p"
+        for name in ("case_id", "project_id", "custom_attribute_key", "cell_id")
+        if "{" + name + "}" in _path_of(operation_id)
+    }
+    kwargs = _module(operation_id)._get_kwargs(**path_params, body=body)
     assert json.loads(json.dumps(kwargs["json"])) == example
     assert (
         schema_models.__dict__[model]

@@ -25,7 +25,8 @@ CHECKS = textwrap.dedent(
     def handler(request):
         assert request.url.raw_path == b"/api/v2/cases/a%2Fb"
         return httpx.Response(200, json={"data": {"id": "1", "type": "case",
-            "attributes": {"key": "K-1", "status": "SOMETHING_NEW"}}})
+            "attributes": {"key": "K-1", "status": "SOMETHING_NEW", "title": "t",
+                "priority": "P1", "created_at": "2026-01-24T00:47:45Z"}}})
 
     async def main():
         client = AuthenticatedClient(base_url="https://x.test", token="t")

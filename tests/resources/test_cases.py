@@ -15,14 +15,17 @@ from ddcases import (
     Case,
     CasePriority,
     CaseStatus,
+    CaseType,
     NotFoundError,
     ServerError,
     UnexpectedResponseError,
 )
+from ddcases.resources.cases import STANDARD_TYPE_ID
 
 from .._fake_service import FakeService, respond
 
 USER = "00000000-0000-0000-0000-0000000000aa"
+CUSTOM_TYPE = "3c6b8a0e-2f7d-4c1e-9b2a-5d4e3f2a1b0c"
 
 
 @pytest.fixture
@@ -62,7 +65,7 @@ async def test_create_sends_the_documented_body(fake: FakeService) -> None:
             "type": "case",
             "attributes": {
                 "title": "Leaked token",
-                "type": "STANDARD",
+                "type_id": STANDARD_TYPE_ID,
                 "priority": "P2",
                 "description": "d",
             },
@@ -74,16 +77,30 @@ async def test_create_sends_the_documented_body(fake: FakeService) -> None:
     }
 
 
-async def test_create_minimal_and_type_id(fake: FakeService) -> None:
+@pytest.mark.parametrize(
+    ("kwargs", "sent"),
+    [
+        ({}, {"type_id": STANDARD_TYPE_ID}),  # what the service and Datadog's client use now
+        ({"type": "STANDARD"}, {"type": "STANDARD"}),  # the reference page's form
+        ({"type": CaseType.STANDARD}, {"type": "STANDARD"}),
+        ({"type_id": CUSTOM_TYPE}, {"type_id": CUSTOM_TYPE}),  # a custom case type
+    ],
+)
+async def test_create_case_type(
+    fake: FakeService, kwargs: dict[str, Any], sent: dict[str, str]
+) -> None:
     async with fake.client() as dd:
-        await dd.cases.create("SEC", "t", type_id="00000000-0000-0000-0000-000000000001")
+        await dd.cases.create("SEC", "t", **kwargs)
     body = last_body(fake)
-    assert body["data"]["attributes"] == {  # type: ignore[index]
-        "title": "t",
-        "type": "STANDARD",
-        "type_id": "00000000-0000-0000-0000-000000000001",
-    }
+    assert body["data"]["attributes"] == {"title": "t", **sent}  # type: ignore[index]
     assert "assignee" not in body["data"]["relationships"]  # type: ignore[index]
+
+
+async def test_create_with_type_and_type_id_is_a_value_error(fake: FakeService) -> None:
+    async with fake.client() as dd:
+        with pytest.raises(ValueError, match="type or type_id, not both"):
+            await dd.cases.create("SEC", "t", type="STANDARD", type_id=CUSTOM_TYPE)
+    assert fake.requests == []
 
 
 async def test_updates(fake: FakeService) -> None:
@@ -168,12 +185,12 @@ async def test_bad_case_ids_raise_before_sending(fake: FakeService, bad: Any) ->
     [
         ("update_status", "closed"),
         ("update_status", "DONE"),
-        ("update_status", CaseStatus("FROM_THE_FUTURE")),  # open enum: parses, but not sendable
         ("update_status", 1),
         ("update_priority", "p1"),
         ("update_priority", "P9"),
         ("update_priority", CaseStatus.OPEN),
         ("update_priority", None),
+        ("update_status", None),
     ],
 )
 async def test_bad_enum_values_raise_before_sending(
@@ -189,6 +206,33 @@ async def test_bad_enum_values_raise_before_sending(
         with pytest.raises(ValueError, match="title"):
             await dd.cases.create("SEC", "")
     assert fake.requests == []
+
+
+async def test_status_the_spec_does_not_name_is_sent_when_made_deliberately(
+    fake: FakeService,
+) -> None:
+    # The live service accepts more statuses than the page documents (ACKNOWLEDGED, ...).
+    async with fake.client() as dd:
+        with pytest.raises(ValueError, match="must be one of"):
+            await dd.cases.update_status("SEC-1", "ACKNOWLEDGED")  # a plain string: a typo?
+        assert fake.requests == []
+        case = await dd.cases.update_status("SEC-1", CaseStatus("ACKNOWLEDGED"))
+    assert last_body(fake) == {"data": {"type": "case", "attributes": {"status": "ACKNOWLEDGED"}}}
+    assert case.attributes.status == "ACKNOWLEDGED"
+    assert not case.attributes.status.is_known
+
+
+async def test_update_status_by_name(fake: FakeService) -> None:
+    async with fake.client() as dd:
+        await dd.cases.update_status("SEC-1", status_name="In Progress")
+        assert last_body(fake) == {
+            "data": {"type": "case", "attributes": {"status_name": "In Progress"}}
+        }
+        with pytest.raises(ValueError, match="not both"):
+            await dd.cases.update_status("SEC-1", "OPEN", status_name="Open")
+        with pytest.raises(ValueError, match="status_name"):
+            await dd.cases.update_status("SEC-1", status_name="")
+    assert len(fake.requests) == 1
 
 
 async def test_unknown_enum_values_from_the_service_are_kept() -> None:

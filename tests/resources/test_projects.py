@@ -95,3 +95,63 @@ async def test_bad_create_arguments_raise_before_sending(key: object, name: obje
         with pytest.raises(ValueError, match="must be a non-empty str"):
             await dd.projects.create(key, name)  # type: ignore[arg-type]
     assert fake.requests == []
+
+
+async def test_update_sends_only_what_is_given_and_types_the_answer() -> None:
+    from ddcases import ProjectSettings
+
+    from ._recorded import NOT_FOUND_PROJECT, PROJECT, PROJECT_ID, Recorded, answer
+
+    service = Recorded(answer(200, {"data": PROJECT}), answer(404, NOT_FOUND_PROJECT))
+    async with service.client() as dd:
+        project = await dd.projects.update(
+            PROJECT_ID,
+            name="Security Investigation (EMEA)",
+            settings={"notification": {"enabled": True, "destinations": [1, 3]}},
+        )
+        with pytest.raises(NotFoundError, match="failed to get project: project not found"):
+            await dd.projects.update(PROJECT_ID, enabled_custom_case_types=[])
+    assert service.sent(0) == (
+        "PATCH",
+        f"/api/v2/cases/projects/{PROJECT_ID}",
+        {
+            "data": {
+                "type": "project",
+                "attributes": {
+                    "name": "Security Investigation (EMEA)",
+                    "settings": {"notification": {"enabled": True, "destinations": [1, 3]}},
+                },
+            }
+        },
+    )
+    assert service.sent(1)[2] == {
+        "data": {"type": "project", "attributes": {"enabled_custom_case_types": []}}
+    }
+    assert project.attributes.name == "Security Investigation (EMEA)"
+    assert project.attributes.restricted is False
+    assert isinstance(project.attributes.settings, ProjectSettings)
+    assert project.attributes.settings.notification.destinations == [1, 3]
+    assert project.attributes.columns_config.columns[0].sort_field == "priority"
+    assert project.attributes.enabled_custom_case_types == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"name": ""},
+        {"name": 3},
+        {"enabled_custom_case_types": "abc"},
+        {"enabled_custom_case_types": [""]},
+        {"settings": "on"},
+        {"settings": {"notification": 5}},
+        {"columns_config": {"columns": 3}},
+    ],
+)
+async def test_bad_update_arguments_raise_before_sending(kwargs: dict[str, object]) -> None:
+    fake = FakeService()
+    fake.add_project("SEC")
+    async with fake.client() as dd:
+        with pytest.raises(ValueError, match=r"must|nothing to update|not a valid"):
+            await dd.projects.update("SEC", **kwargs)  # type: ignore[arg-type]
+    assert fake.requests == []

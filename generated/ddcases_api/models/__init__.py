@@ -6,34 +6,57 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api_error_response import APIErrorResponse
+    from .auto_close_inactive_cases import AutoCloseInactiveCases
+    from .auto_transition_assigned_cases import AutoTransitionAssignedCases
     from .case import Case
     from .case_assign import CaseAssign
     from .case_assign_attributes import CaseAssignAttributes
     from .case_assign_request import CaseAssignRequest
     from .case_attributes import CaseAttributes
+    from .case_comment import CaseComment
+    from .case_comment_attributes import CaseCommentAttributes
+    from .case_comment_request import CaseCommentRequest
     from .case_create import CaseCreate
     from .case_create_attributes import CaseCreateAttributes
     from .case_create_relationships import CaseCreateRelationships
     from .case_create_request import CaseCreateRequest
+    from .case_custom_attributes import CaseCustomAttributes
     from .case_empty import CaseEmpty
     from .case_empty_request import CaseEmptyRequest
+    from .case_object_attributes import CaseObjectAttributes
     from .case_priority import CasePriority
     from .case_relationships import CaseRelationships
     from .case_resource_type import CaseResourceType
     from .case_response import CaseResponse
     from .case_sortable_field import CaseSortableField
     from .case_status import CaseStatus
+    from .case_status_group import CaseStatusGroup
     from .case_third_party_ticket_status import CaseThirdPartyTicketStatus
     from .case_type import CaseType
+    from .case_update_attributes import CaseUpdateAttributes
+    from .case_update_attributes_attributes import CaseUpdateAttributesAttributes
+    from .case_update_attributes_request import CaseUpdateAttributesRequest
+    from .case_update_custom_attribute import CaseUpdateCustomAttribute
+    from .case_update_custom_attribute_request import CaseUpdateCustomAttributeRequest
+    from .case_update_description import CaseUpdateDescription
+    from .case_update_description_attributes import CaseUpdateDescriptionAttributes
+    from .case_update_description_request import CaseUpdateDescriptionRequest
     from .case_update_priority import CaseUpdatePriority
     from .case_update_priority_attributes import CaseUpdatePriorityAttributes
     from .case_update_priority_request import CaseUpdatePriorityRequest
     from .case_update_status import CaseUpdateStatus
     from .case_update_status_attributes import CaseUpdateStatusAttributes
     from .case_update_status_request import CaseUpdateStatusRequest
+    from .case_update_title import CaseUpdateTitle
+    from .case_update_title_attributes import CaseUpdateTitleAttributes
+    from .case_update_title_request import CaseUpdateTitleRequest
     from .cases_response import CasesResponse
     from .cases_response_meta import CasesResponseMeta
     from .cases_response_meta_pagination import CasesResponseMetaPagination
+    from .custom_attribute_type import CustomAttributeType
+    from .custom_attribute_value import CustomAttributeValue
+    from .included_user import IncludedUser
+    from .included_user_attributes import IncludedUserAttributes
     from .jira_issue import JiraIssue
     from .jira_issue_result import JiraIssueResult
     from .jsonapi_error_item import JSONAPIErrorItem
@@ -41,14 +64,22 @@ if TYPE_CHECKING:
     from .jsonapi_error_item_source import JSONAPIErrorItemSource
     from .project import Project
     from .project_attributes import ProjectAttributes
+    from .project_columns_config import ProjectColumnsConfig
+    from .project_columns_config_columns_items import ProjectColumnsConfigColumnsItems
+    from .project_columns_config_columns_items_sort import ProjectColumnsConfigColumnsItemsSort
     from .project_create import ProjectCreate
     from .project_create_attributes import ProjectCreateAttributes
     from .project_create_request import ProjectCreateRequest
+    from .project_notification_settings import ProjectNotificationSettings
     from .project_relationship import ProjectRelationship
     from .project_relationship_data import ProjectRelationshipData
     from .project_relationships import ProjectRelationships
     from .project_resource_type import ProjectResourceType
     from .project_response import ProjectResponse
+    from .project_settings import ProjectSettings
+    from .project_update import ProjectUpdate
+    from .project_update_attributes import ProjectUpdateAttributes
+    from .project_update_request import ProjectUpdateRequest
     from .projects_response import ProjectsResponse
     from .relationship_to_team_link_data import RelationshipToTeamLinkData
     from .relationship_to_team_links import RelationshipToTeamLinks
@@ -56,6 +87,15 @@ if TYPE_CHECKING:
     from .service_now_ticket_result import ServiceNowTicketResult
     from .team_link_type import TeamLinkType
     from .team_relationships_links import TeamRelationshipsLinks
+    from .timeline_cell import TimelineCell
+    from .timeline_cell_author_user import TimelineCellAuthorUser
+    from .timeline_cell_author_user_content import TimelineCellAuthorUserContent
+    from .timeline_cell_author_user_type import TimelineCellAuthorUserType
+    from .timeline_cell_content_comment import TimelineCellContentComment
+    from .timeline_cell_resource import TimelineCellResource
+    from .timeline_cell_resource_type import TimelineCellResourceType
+    from .timeline_cell_type import TimelineCellType
+    from .timeline_response import TimelineResponse
     from .user_relationship import UserRelationship
     from .user_relationship_data import UserRelationshipData
     from .user_resource_type import UserResourceType
@@ -64,34 +104,57 @@ if TYPE_CHECKING:
 # name -> module that defines it, loaded on first use.
 _MODULES = {
     "APIErrorResponse": ".api_error_response",
+    "AutoCloseInactiveCases": ".auto_close_inactive_cases",
+    "AutoTransitionAssignedCases": ".auto_transition_assigned_cases",
     "Case": ".case",
     "CaseAssign": ".case_assign",
     "CaseAssignAttributes": ".case_assign_attributes",
     "CaseAssignRequest": ".case_assign_request",
     "CaseAttributes": ".case_attributes",
+    "CaseComment": ".case_comment",
+    "CaseCommentAttributes": ".case_comment_attributes",
+    "CaseCommentRequest": ".case_comment_request",
     "CaseCreate": ".case_create",
     "CaseCreateAttributes": ".case_create_attributes",
     "CaseCreateRelationships": ".case_create_relationships",
     "CaseCreateRequest": ".case_create_request",
+    "CaseCustomAttributes": ".case_custom_attributes",
     "CaseEmpty": ".case_empty",
     "CaseEmptyRequest": ".case_empty_request",
+    "CaseObjectAttributes": ".case_object_attributes",
     "CasePriority": ".case_priority",
     "CaseRelationships": ".case_relationships",
     "CaseResourceType": ".case_resource_type",
     "CaseResponse": ".case_response",
     "CaseSortableField": ".case_sortable_field",
     "CaseStatus": ".case_status",
+    "CaseStatusGroup": ".case_status_group",
     "CaseThirdPartyTicketStatus": ".case_third_party_ticket_status",
     "CaseType": ".case_type",
+    "CaseUpdateAttributes": ".case_update_attributes",
+    "CaseUpdateAttributesAttributes": ".case_update_attributes_attributes",
+    "CaseUpdateAttributesRequest": ".case_update_attributes_request",
+    "CaseUpdateCustomAttribute": ".case_update_custom_attribute",
+    "CaseUpdateCustomAttributeRequest": ".case_update_custom_attribute_request",
+    "CaseUpdateDescription": ".case_update_description",
+    "CaseUpdateDescriptionAttributes": ".case_update_description_attributes",
+    "CaseUpdateDescriptionRequest": ".case_update_description_request",
     "CaseUpdatePriority": ".case_update_priority",
     "CaseUpdatePriorityAttributes": ".case_update_priority_attributes",
     "CaseUpdatePriorityRequest": ".case_update_priority_request",
     "CaseUpdateStatus": ".case_update_status",
     "CaseUpdateStatusAttributes": ".case_update_status_attributes",
     "CaseUpdateStatusRequest": ".case_update_status_request",
+    "CaseUpdateTitle": ".case_update_title",
+    "CaseUpdateTitleAttributes": ".case_update_title_attributes",
+    "CaseUpdateTitleRequest": ".case_update_title_request",
     "CasesResponse": ".cases_response",
     "CasesResponseMeta": ".cases_response_meta",
     "CasesResponseMetaPagination": ".cases_response_meta_pagination",
+    "CustomAttributeType": ".custom_attribute_type",
+    "CustomAttributeValue": ".custom_attribute_value",
+    "IncludedUser": ".included_user",
+    "IncludedUserAttributes": ".included_user_attributes",
     "JiraIssue": ".jira_issue",
     "JiraIssueResult": ".jira_issue_result",
     "JSONAPIErrorItem": ".jsonapi_error_item",
@@ -99,14 +162,22 @@ _MODULES = {
     "JSONAPIErrorItemSource": ".jsonapi_error_item_source",
     "Project": ".project",
     "ProjectAttributes": ".project_attributes",
+    "ProjectColumnsConfig": ".project_columns_config",
+    "ProjectColumnsConfigColumnsItems": ".project_columns_config_columns_items",
+    "ProjectColumnsConfigColumnsItemsSort": ".project_columns_config_columns_items_sort",
     "ProjectCreate": ".project_create",
     "ProjectCreateAttributes": ".project_create_attributes",
     "ProjectCreateRequest": ".project_create_request",
+    "ProjectNotificationSettings": ".project_notification_settings",
     "ProjectRelationship": ".project_relationship",
     "ProjectRelationshipData": ".project_relationship_data",
     "ProjectRelationships": ".project_relationships",
     "ProjectResourceType": ".project_resource_type",
     "ProjectResponse": ".project_response",
+    "ProjectSettings": ".project_settings",
+    "ProjectUpdate": ".project_update",
+    "ProjectUpdateAttributes": ".project_update_attributes",
+    "ProjectUpdateRequest": ".project_update_request",
     "ProjectsResponse": ".projects_response",
     "RelationshipToTeamLinkData": ".relationship_to_team_link_data",
     "RelationshipToTeamLinks": ".relationship_to_team_links",
@@ -114,6 +185,15 @@ _MODULES = {
     "ServiceNowTicketResult": ".service_now_ticket_result",
     "TeamLinkType": ".team_link_type",
     "TeamRelationshipsLinks": ".team_relationships_links",
+    "TimelineCell": ".timeline_cell",
+    "TimelineCellAuthorUser": ".timeline_cell_author_user",
+    "TimelineCellAuthorUserContent": ".timeline_cell_author_user_content",
+    "TimelineCellAuthorUserType": ".timeline_cell_author_user_type",
+    "TimelineCellContentComment": ".timeline_cell_content_comment",
+    "TimelineCellResource": ".timeline_cell_resource",
+    "TimelineCellResourceType": ".timeline_cell_resource_type",
+    "TimelineCellType": ".timeline_cell_type",
+    "TimelineResponse": ".timeline_response",
     "UserRelationship": ".user_relationship",
     "UserRelationshipData": ".user_relationship_data",
     "UserResourceType": ".user_resource_type",
@@ -137,17 +217,24 @@ def __dir__() -> list[str]:
 
 __all__ = (
     "APIErrorResponse",
+    "AutoCloseInactiveCases",
+    "AutoTransitionAssignedCases",
     "Case",
     "CaseAssign",
     "CaseAssignAttributes",
     "CaseAssignRequest",
     "CaseAttributes",
+    "CaseComment",
+    "CaseCommentAttributes",
+    "CaseCommentRequest",
     "CaseCreate",
     "CaseCreateAttributes",
     "CaseCreateRelationships",
     "CaseCreateRequest",
+    "CaseCustomAttributes",
     "CaseEmpty",
     "CaseEmptyRequest",
+    "CaseObjectAttributes",
     "CasePriority",
     "CaseRelationships",
     "CaseResourceType",
@@ -157,14 +244,30 @@ __all__ = (
     "CasesResponseMeta",
     "CasesResponseMetaPagination",
     "CaseStatus",
+    "CaseStatusGroup",
     "CaseThirdPartyTicketStatus",
     "CaseType",
+    "CaseUpdateAttributes",
+    "CaseUpdateAttributesAttributes",
+    "CaseUpdateAttributesRequest",
+    "CaseUpdateCustomAttribute",
+    "CaseUpdateCustomAttributeRequest",
+    "CaseUpdateDescription",
+    "CaseUpdateDescriptionAttributes",
+    "CaseUpdateDescriptionRequest",
     "CaseUpdatePriority",
     "CaseUpdatePriorityAttributes",
     "CaseUpdatePriorityRequest",
     "CaseUpdateStatus",
     "CaseUpdateStatusAttributes",
     "CaseUpdateStatusRequest",
+    "CaseUpdateTitle",
+    "CaseUpdateTitleAttributes",
+    "CaseUpdateTitleRequest",
+    "CustomAttributeType",
+    "CustomAttributeValue",
+    "IncludedUser",
+    "IncludedUserAttributes",
     "JiraIssue",
     "JiraIssueResult",
     "JSONAPIErrorItem",
@@ -172,21 +275,38 @@ __all__ = (
     "JSONAPIErrorItemSource",
     "Project",
     "ProjectAttributes",
+    "ProjectColumnsConfig",
+    "ProjectColumnsConfigColumnsItems",
+    "ProjectColumnsConfigColumnsItemsSort",
     "ProjectCreate",
     "ProjectCreateAttributes",
     "ProjectCreateRequest",
+    "ProjectNotificationSettings",
     "ProjectRelationship",
     "ProjectRelationshipData",
     "ProjectRelationships",
     "ProjectResourceType",
     "ProjectResponse",
+    "ProjectSettings",
     "ProjectsResponse",
+    "ProjectUpdate",
+    "ProjectUpdateAttributes",
+    "ProjectUpdateRequest",
     "RelationshipToTeamLinkData",
     "RelationshipToTeamLinks",
     "ServiceNowTicket",
     "ServiceNowTicketResult",
     "TeamLinkType",
     "TeamRelationshipsLinks",
+    "TimelineCell",
+    "TimelineCellAuthorUser",
+    "TimelineCellAuthorUserContent",
+    "TimelineCellAuthorUserType",
+    "TimelineCellContentComment",
+    "TimelineCellResource",
+    "TimelineCellResourceType",
+    "TimelineCellType",
+    "TimelineResponse",
     "UserRelationship",
     "UserRelationshipData",
     "UserResourceType",

@@ -61,6 +61,8 @@ class Case:
         attributes = CaseAttributes.from_dict(d.pop("attributes"))
 
         id = d.pop("id")
+        if type(id) is not str:
+            raise TypeError(f"id must be a string, got {type(id).__name__}")
 
         type_ = CaseResourceType.from_value(d.pop("type"))
 

@@ -38,6 +38,8 @@ class CaseAssignAttributes:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         assignee_id = d.pop("assignee_id")
+        if type(assignee_id) is not str:
+            raise TypeError(f"assignee_id must be a string, got {type(assignee_id).__name__}")
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.

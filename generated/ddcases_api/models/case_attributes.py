@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.case_priority import CasePriority
 from ..models.case_status import CaseStatus
+from ..models.case_status_group import CaseStatusGroup
 from ..models.case_type import CaseType
 from ..types import UNSET, Unset
 
@@ -21,38 +22,59 @@ class CaseAttributes:
     """Case attributes
 
     Attributes:
+        created_at (datetime.datetime): Timestamp of when the case was created
+        key (str): Key Example: CASEM-4523.
+        priority (CasePriority): Case priority Example: NOT_DEFINED.
+        status (CaseStatus): Case status Example: OPEN.
+        title (str): Title Example: Memory leak investigation on API.
         archived_at (datetime.datetime | None | Unset): Timestamp of when the case was archived
+        attributes (CaseObjectAttributes | Unset): Key-value pairs of case attributes: each key maps to a list of
+            strings (labels, tags). Example: {'env': ['test'], 'service': ['web-store', 'web-api']}.
         closed_at (datetime.datetime | None | Unset): Timestamp of when the case was closed
-        created_at (datetime.datetime | Unset): Timestamp of when the case was created
+        custom_attributes (CaseCustomAttributes | Unset): The case's custom attributes, by key.
         description (str | Unset): Description
         jira_issue (JiraIssue | None | Unset): Jira issue attached to case
-        key (str | Unset): Key Example: CASEM-4523.
         modified_at (datetime.datetime | None | Unset): Timestamp of when the case was last modified
-        priority (CasePriority | Unset): Case priority Example: NOT_DEFINED.
         service_now_ticket (None | ServiceNowTicket | Unset): ServiceNow ticket attached to case
-        status (CaseStatus | Unset): Case status Example: OPEN.
-        title (str | Unset): Title Example: Memory leak investigation on API.
+        status_group (CaseStatusGroup | Unset): The group of a case's status; custom statuses belong to one of these.
+            Example: SG_OPEN.
+        status_name (str | Unset): The display name of the case's status, one of its case type's statuses. Example:
+            Open.
         type_ (CaseType | Unset): Case type Example: STANDARD.
         type_id (str | Unset): Case type UUID. `00000000-0000-0000-0000-000000000001` is the standard type. Example:
             00000000-0000-0000-0000-000000000001.
     """
 
+    created_at: datetime.datetime
+    key: str
+    priority: CasePriority
+    status: CaseStatus
+    title: str
     archived_at: datetime.datetime | None | Unset = UNSET
+    attributes: CaseObjectAttributes | Unset = UNSET
     closed_at: datetime.datetime | None | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
+    custom_attributes: CaseCustomAttributes | Unset = UNSET
     description: str | Unset = UNSET
     jira_issue: JiraIssue | None | Unset = UNSET
-    key: str | Unset = UNSET
     modified_at: datetime.datetime | None | Unset = UNSET
-    priority: CasePriority | Unset = UNSET
     service_now_ticket: None | ServiceNowTicket | Unset = UNSET
-    status: CaseStatus | Unset = UNSET
-    title: str | Unset = UNSET
+    status_group: CaseStatusGroup | Unset = UNSET
+    status_name: str | Unset = UNSET
     type_: CaseType | Unset = UNSET
     type_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        created_at = self.created_at.isoformat()
+
+        key = self.key
+
+        priority = self.priority.value
+
+        status = self.status.value
+
+        title = self.title
+
         archived_at: None | str | Unset
         if isinstance(self.archived_at, Unset):
             archived_at = UNSET
@@ -60,6 +82,10 @@ class CaseAttributes:
             archived_at = self.archived_at.isoformat()
         else:
             archived_at = self.archived_at
+
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         closed_at: None | str | Unset
         if isinstance(self.closed_at, Unset):
@@ -69,9 +95,9 @@ class CaseAttributes:
         else:
             closed_at = self.closed_at
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        custom_attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.custom_attributes, Unset):
+            custom_attributes = self.custom_attributes.to_dict()
 
         description = self.description
 
@@ -83,8 +109,6 @@ class CaseAttributes:
         else:
             jira_issue = self.jira_issue
 
-        key = self.key
-
         modified_at: None | str | Unset
         if isinstance(self.modified_at, Unset):
             modified_at = UNSET
@@ -92,10 +116,6 @@ class CaseAttributes:
             modified_at = self.modified_at.isoformat()
         else:
             modified_at = self.modified_at
-
-        priority: str | Unset = UNSET
-        if not isinstance(self.priority, Unset):
-            priority = self.priority.value
 
         service_now_ticket: dict[str, Any] | None | Unset
         if isinstance(self.service_now_ticket, Unset):
@@ -105,11 +125,11 @@ class CaseAttributes:
         else:
             service_now_ticket = self.service_now_ticket
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status_group: str | Unset = UNSET
+        if not isinstance(self.status_group, Unset):
+            status_group = self.status_group.value
 
-        title = self.title
+        status_name = self.status_name
 
         type_: str | Unset = UNSET
         if not isinstance(self.type_, Unset):
@@ -119,29 +139,35 @@ class CaseAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "created_at": created_at,
+                "key": key,
+                "priority": priority,
+                "status": status,
+                "title": title,
+            }
+        )
         if archived_at is not UNSET:
             field_dict["archived_at"] = archived_at
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
         if closed_at is not UNSET:
             field_dict["closed_at"] = closed_at
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
+        if custom_attributes is not UNSET:
+            field_dict["custom_attributes"] = custom_attributes
         if description is not UNSET:
             field_dict["description"] = description
         if jira_issue is not UNSET:
             field_dict["jira_issue"] = jira_issue
-        if key is not UNSET:
-            field_dict["key"] = key
         if modified_at is not UNSET:
             field_dict["modified_at"] = modified_at
-        if priority is not UNSET:
-            field_dict["priority"] = priority
         if service_now_ticket is not UNSET:
             field_dict["service_now_ticket"] = service_now_ticket
-        if status is not UNSET:
-            field_dict["status"] = status
-        if title is not UNSET:
-            field_dict["title"] = title
+        if status_group is not UNSET:
+            field_dict["status_group"] = status_group
+        if status_name is not UNSET:
+            field_dict["status_name"] = status_name
         if type_ is not UNSET:
             field_dict["type"] = type_
         if type_id is not UNSET:
@@ -152,6 +178,20 @@ class CaseAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        key = d.pop("key")
+        if type(key) is not str:
+            raise TypeError(f"key must be a string, got {type(key).__name__}")
+
+        priority = CasePriority.from_value(d.pop("priority"))
+
+        status = CaseStatus.from_value(d.pop("status"))
+
+        title = d.pop("title")
+        if type(title) is not str:
+            raise TypeError(f"title must be a string, got {type(title).__name__}")
+
         archived_at: datetime.datetime | None | Unset = d.pop("archived_at", UNSET)
         if archived_at is not None and not isinstance(archived_at, Unset):
             try:
@@ -162,6 +202,13 @@ class CaseAttributes:
                 archived_at = archived_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+
+        _attributes = d.pop("attributes", UNSET)
+        attributes: CaseObjectAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = CaseObjectAttributes.from_dict(_attributes)
 
         closed_at: datetime.datetime | None | Unset = d.pop("closed_at", UNSET)
         if closed_at is not None and not isinstance(closed_at, Unset):
@@ -174,12 +221,12 @@ class CaseAttributes:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
+        _custom_attributes = d.pop("custom_attributes", UNSET)
+        custom_attributes: CaseCustomAttributes | Unset
+        if isinstance(_custom_attributes, Unset):
+            custom_attributes = UNSET
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            custom_attributes = CaseCustomAttributes.from_dict(_custom_attributes)
 
         description = d.pop("description", UNSET)
 
@@ -194,8 +241,6 @@ class CaseAttributes:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        key = d.pop("key", UNSET)
-
         modified_at: datetime.datetime | None | Unset = d.pop("modified_at", UNSET)
         if modified_at is not None and not isinstance(modified_at, Unset):
             try:
@@ -206,13 +251,6 @@ class CaseAttributes:
                 modified_at = modified_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-
-        _priority = d.pop("priority", UNSET)
-        priority: CasePriority | Unset
-        if isinstance(_priority, Unset):
-            priority = UNSET
-        else:
-            priority = CasePriority.from_value(_priority)
 
         service_now_ticket: None | ServiceNowTicket | Unset = d.pop("service_now_ticket", UNSET)
         if service_now_ticket is not None and not isinstance(service_now_ticket, Unset):
@@ -225,14 +263,14 @@ class CaseAttributes:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        _status = d.pop("status", UNSET)
-        status: CaseStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
+        _status_group = d.pop("status_group", UNSET)
+        status_group: CaseStatusGroup | Unset
+        if isinstance(_status_group, Unset):
+            status_group = UNSET
         else:
-            status = CaseStatus.from_value(_status)
+            status_group = CaseStatusGroup.from_value(_status_group)
 
-        title = d.pop("title", UNSET)
+        status_name = d.pop("status_name", UNSET)
 
         _type_ = d.pop("type", UNSET)
         type_: CaseType | Unset
@@ -246,17 +284,21 @@ class CaseAttributes:
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         case_attributes = cls.__new__(cls)
-        case_attributes.archived_at = archived_at
-        case_attributes.closed_at = closed_at
         case_attributes.created_at = created_at
-        case_attributes.description = description
-        case_attributes.jira_issue = jira_issue
         case_attributes.key = key
-        case_attributes.modified_at = modified_at
         case_attributes.priority = priority
-        case_attributes.service_now_ticket = service_now_ticket
         case_attributes.status = status
         case_attributes.title = title
+        case_attributes.archived_at = archived_at
+        case_attributes.attributes = attributes
+        case_attributes.closed_at = closed_at
+        case_attributes.custom_attributes = custom_attributes
+        case_attributes.description = description
+        case_attributes.jira_issue = jira_issue
+        case_attributes.modified_at = modified_at
+        case_attributes.service_now_ticket = service_now_ticket
+        case_attributes.status_group = status_group
+        case_attributes.status_name = status_name
         case_attributes.type_ = type_
         case_attributes.type_id = type_id
 
@@ -281,5 +323,7 @@ class CaseAttributes:
 
 
 # Imported last so that models referring to each other can import each other (see header).
+from ..models.case_custom_attributes import CaseCustomAttributes  # noqa: E402
+from ..models.case_object_attributes import CaseObjectAttributes  # noqa: E402
 from ..models.jira_issue import JiraIssue  # noqa: E402
 from ..models.service_now_ticket import ServiceNowTicket  # noqa: E402

@@ -20,30 +20,42 @@ class CaseCreateAttributes:
 
     Attributes:
         title (str): Title Example: Security breach investigation in 0cfbc5cbc676ee71.
-        type_ (CaseType): Case type Example: STANDARD.
+        custom_attributes (CaseCustomAttributes | Unset): The case's custom attributes, by key.
         description (str | Unset): Description
         priority (CasePriority | Unset): Case priority Example: NOT_DEFINED.
+        status_name (str | Unset): The status to open the case in, by its display name.
+        type_ (CaseType | Unset): Case type Example: STANDARD.
         type_id (str | Unset): Case type UUID. `00000000-0000-0000-0000-000000000001` is the standard type. Example:
             00000000-0000-0000-0000-000000000001.
     """
 
     title: str
-    type_: CaseType
+    custom_attributes: CaseCustomAttributes | Unset = UNSET
     description: str | Unset = UNSET
     priority: CasePriority | Unset = UNSET
+    status_name: str | Unset = UNSET
+    type_: CaseType | Unset = UNSET
     type_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
 
-        type_ = self.type_.value
+        custom_attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.custom_attributes, Unset):
+            custom_attributes = self.custom_attributes.to_dict()
 
         description = self.description
 
         priority: str | Unset = UNSET
         if not isinstance(self.priority, Unset):
             priority = self.priority.value
+
+        status_name = self.status_name
+
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_.value
 
         type_id = self.type_id
 
@@ -52,13 +64,18 @@ class CaseCreateAttributes:
         field_dict.update(
             {
                 "title": title,
-                "type": type_,
             }
         )
+        if custom_attributes is not UNSET:
+            field_dict["custom_attributes"] = custom_attributes
         if description is not UNSET:
             field_dict["description"] = description
         if priority is not UNSET:
             field_dict["priority"] = priority
+        if status_name is not UNSET:
+            field_dict["status_name"] = status_name
+        if type_ is not UNSET:
+            field_dict["type"] = type_
         if type_id is not UNSET:
             field_dict["type_id"] = type_id
 
@@ -68,8 +85,15 @@ class CaseCreateAttributes:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         title = d.pop("title")
+        if type(title) is not str:
+            raise TypeError(f"title must be a string, got {type(title).__name__}")
 
-        type_ = CaseType.from_value(d.pop("type"))
+        _custom_attributes = d.pop("custom_attributes", UNSET)
+        custom_attributes: CaseCustomAttributes | Unset
+        if isinstance(_custom_attributes, Unset):
+            custom_attributes = UNSET
+        else:
+            custom_attributes = CaseCustomAttributes.from_dict(_custom_attributes)
 
         description = d.pop("description", UNSET)
 
@@ -80,15 +104,26 @@ class CaseCreateAttributes:
         else:
             priority = CasePriority.from_value(_priority)
 
+        status_name = d.pop("status_name", UNSET)
+
+        _type_ = d.pop("type", UNSET)
+        type_: CaseType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = CaseType.from_value(_type_)
+
         type_id = d.pop("type_id", UNSET)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         case_create_attributes = cls.__new__(cls)
         case_create_attributes.title = title
-        case_create_attributes.type_ = type_
+        case_create_attributes.custom_attributes = custom_attributes
         case_create_attributes.description = description
         case_create_attributes.priority = priority
+        case_create_attributes.status_name = status_name
+        case_create_attributes.type_ = type_
         case_create_attributes.type_id = type_id
 
         case_create_attributes.additional_properties = d
@@ -109,3 +144,7 @@ class CaseCreateAttributes:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.case_custom_attributes import CaseCustomAttributes  # noqa: E402

@@ -18,9 +18,12 @@ class CaseResponse:
 
     Attributes:
         data (Case | Unset): A case
+        included (list[IncludedUser] | Unset): The users that the relationships of `data` name (assignee, created_by,
+            ...).
     """
 
     data: Case | Unset = UNSET
+    included: list[IncludedUser] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,11 +31,20 @@ class CaseResponse:
         if not isinstance(self.data, Unset):
             data = self.data.to_dict()
 
+        included: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.included, Unset):
+            included = []
+            for componentsschemas_included_users_item_data in self.included:
+                componentsschemas_included_users_item = componentsschemas_included_users_item_data.to_dict()
+                included.append(componentsschemas_included_users_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
+        if included is not UNSET:
+            field_dict["included"] = included
 
         return field_dict
 
@@ -46,10 +58,22 @@ class CaseResponse:
         else:
             data = Case.from_dict(_data)
 
+        _included = d.pop("included", UNSET)
+        included: list[IncludedUser] | Unset = UNSET
+        if _included is not UNSET:
+            included = []
+            for componentsschemas_included_users_item_data in _included:
+                componentsschemas_included_users_item = IncludedUser.from_dict(
+                    componentsschemas_included_users_item_data
+                )
+
+                included.append(componentsschemas_included_users_item)
+
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         case_response = cls.__new__(cls)
         case_response.data = data
+        case_response.included = included
 
         case_response.additional_properties = d
         return case_response
@@ -73,3 +97,4 @@ class CaseResponse:
 
 # Imported last so that models referring to each other can import each other (see header).
 from ..models.case import Case  # noqa: E402
+from ..models.included_user import IncludedUser  # noqa: E402

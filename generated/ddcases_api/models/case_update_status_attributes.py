@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_status import CaseStatus
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CaseUpdateStatusAttributes")
 
@@ -17,34 +18,48 @@ class CaseUpdateStatusAttributes:
     """Case update status attributes
 
     Attributes:
-        status (CaseStatus): Case status Example: OPEN.
+        status (CaseStatus | Unset): Case status Example: OPEN.
+        status_name (str | Unset): The new status, by display name (e.g. "In Progress"). Example: In Progress.
     """
 
-    status: CaseStatus
+    status: CaseStatus | Unset = UNSET
+    status_name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status.value
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        status_name = self.status_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if status_name is not UNSET:
+            field_dict["status_name"] = status_name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = CaseStatus.from_value(d.pop("status"))
+        _status = d.pop("status", UNSET)
+        status: CaseStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = CaseStatus.from_value(_status)
+
+        status_name = d.pop("status_name", UNSET)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         case_update_status_attributes = cls.__new__(cls)
         case_update_status_attributes.status = status
+        case_update_status_attributes.status_name = status_name
 
         case_update_status_attributes.additional_properties = d
         return case_update_status_attributes

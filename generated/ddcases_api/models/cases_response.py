@@ -18,10 +18,13 @@ class CasesResponse:
 
     Attributes:
         data (list[Case] | Unset): Cases response data
+        included (list[IncludedUser] | Unset): The users that the relationships of `data` name (assignee, created_by,
+            ...).
         meta (CasesResponseMeta | Unset): Cases response metadata
     """
 
     data: list[Case] | Unset = UNSET
+    included: list[IncludedUser] | Unset = UNSET
     meta: CasesResponseMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -33,6 +36,13 @@ class CasesResponse:
                 data_item = data_item_data.to_dict()
                 data.append(data_item)
 
+        included: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.included, Unset):
+            included = []
+            for componentsschemas_included_users_item_data in self.included:
+                componentsschemas_included_users_item = componentsschemas_included_users_item_data.to_dict()
+                included.append(componentsschemas_included_users_item)
+
         meta: dict[str, Any] | Unset = UNSET
         if not isinstance(self.meta, Unset):
             meta = self.meta.to_dict()
@@ -42,6 +52,8 @@ class CasesResponse:
         field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
+        if included is not UNSET:
+            field_dict["included"] = included
         if meta is not UNSET:
             field_dict["meta"] = meta
 
@@ -59,6 +71,17 @@ class CasesResponse:
 
                 data.append(data_item)
 
+        _included = d.pop("included", UNSET)
+        included: list[IncludedUser] | Unset = UNSET
+        if _included is not UNSET:
+            included = []
+            for componentsschemas_included_users_item_data in _included:
+                componentsschemas_included_users_item = IncludedUser.from_dict(
+                    componentsschemas_included_users_item_data
+                )
+
+                included.append(componentsschemas_included_users_item)
+
         _meta = d.pop("meta", UNSET)
         meta: CasesResponseMeta | Unset
         if isinstance(_meta, Unset):
@@ -70,6 +93,7 @@ class CasesResponse:
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         cases_response = cls.__new__(cls)
         cases_response.data = data
+        cases_response.included = included
         cases_response.meta = meta
 
         cases_response.additional_properties = d
@@ -95,3 +119,4 @@ class CasesResponse:
 # Imported last so that models referring to each other can import each other (see header).
 from ..models.case import Case  # noqa: E402
 from ..models.cases_response_meta import CasesResponseMeta  # noqa: E402
+from ..models.included_user import IncludedUser  # noqa: E402

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,12 +17,20 @@ class ProjectAttributes:
     """Project attributes
 
     Attributes:
-        key (str | Unset): The project's key Example: CASEM.
-        name (str | Unset): Project's name Example: string.
+        key (str): The project's key Example: CASEM.
+        name (str): Project's name Example: string.
+        columns_config (ProjectColumnsConfig | Unset): The columns of the project's board view.
+        enabled_custom_case_types (list[str] | Unset): The custom case type UUIDs enabled in this project.
+        restricted (bool | Unset): Whether the project is restricted.
+        settings (ProjectSettings | Unset): Project settings (notifications, automation, integrations).
     """
 
-    key: str | Unset = UNSET
-    name: str | Unset = UNSET
+    key: str
+    name: str
+    columns_config: ProjectColumnsConfig | Unset = UNSET
+    enabled_custom_case_types: list[str] | Unset = UNSET
+    restricted: bool | Unset = UNSET
+    settings: ProjectSettings | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,28 +38,77 @@ class ProjectAttributes:
 
         name = self.name
 
+        columns_config: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.columns_config, Unset):
+            columns_config = self.columns_config.to_dict()
+
+        enabled_custom_case_types: list[str] | Unset = UNSET
+        if not isinstance(self.enabled_custom_case_types, Unset):
+            enabled_custom_case_types = self.enabled_custom_case_types
+
+        restricted = self.restricted
+
+        settings: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.settings, Unset):
+            settings = self.settings.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if key is not UNSET:
-            field_dict["key"] = key
-        if name is not UNSET:
-            field_dict["name"] = name
+        field_dict.update(
+            {
+                "key": key,
+                "name": name,
+            }
+        )
+        if columns_config is not UNSET:
+            field_dict["columns_config"] = columns_config
+        if enabled_custom_case_types is not UNSET:
+            field_dict["enabled_custom_case_types"] = enabled_custom_case_types
+        if restricted is not UNSET:
+            field_dict["restricted"] = restricted
+        if settings is not UNSET:
+            field_dict["settings"] = settings
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        key = d.pop("key", UNSET)
+        key = d.pop("key")
+        if type(key) is not str:
+            raise TypeError(f"key must be a string, got {type(key).__name__}")
 
-        name = d.pop("name", UNSET)
+        name = d.pop("name")
+        if type(name) is not str:
+            raise TypeError(f"name must be a string, got {type(name).__name__}")
+
+        _columns_config = d.pop("columns_config", UNSET)
+        columns_config: ProjectColumnsConfig | Unset
+        if isinstance(_columns_config, Unset):
+            columns_config = UNSET
+        else:
+            columns_config = ProjectColumnsConfig.from_dict(_columns_config)
+
+        enabled_custom_case_types = cast(list[str], d.pop("enabled_custom_case_types", UNSET))
+
+        restricted = d.pop("restricted", UNSET)
+
+        _settings = d.pop("settings", UNSET)
+        settings: ProjectSettings | Unset
+        if isinstance(_settings, Unset):
+            settings = UNSET
+        else:
+            settings = ProjectSettings.from_dict(_settings)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         project_attributes = cls.__new__(cls)
         project_attributes.key = key
         project_attributes.name = name
+        project_attributes.columns_config = columns_config
+        project_attributes.enabled_custom_case_types = enabled_custom_case_types
+        project_attributes.restricted = restricted
+        project_attributes.settings = settings
 
         project_attributes.additional_properties = d
         return project_attributes
@@ -71,3 +128,8 @@ class ProjectAttributes:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last so that models referring to each other can import each other (see header).
+from ..models.project_columns_config import ProjectColumnsConfig  # noqa: E402
+from ..models.project_settings import ProjectSettings  # noqa: E402

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProjectCreateAttributes")
 
@@ -17,16 +19,26 @@ class ProjectCreateAttributes:
     Attributes:
         key (str): Project's key. Cannot be "CASE" Example: SEC.
         name (str): name Example: Security Investigation.
+        enabled_custom_case_types (list[str] | Unset): The custom case type UUIDs to enable in the project.
+        team_uuid (str | Unset): The team that owns the project.
     """
 
     key: str
     name: str
+    enabled_custom_case_types: list[str] | Unset = UNSET
+    team_uuid: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
 
         name = self.name
+
+        enabled_custom_case_types: list[str] | Unset = UNSET
+        if not isinstance(self.enabled_custom_case_types, Unset):
+            enabled_custom_case_types = self.enabled_custom_case_types
+
+        team_uuid = self.team_uuid
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -36,6 +48,10 @@ class ProjectCreateAttributes:
                 "name": name,
             }
         )
+        if enabled_custom_case_types is not UNSET:
+            field_dict["enabled_custom_case_types"] = enabled_custom_case_types
+        if team_uuid is not UNSET:
+            field_dict["team_uuid"] = team_uuid
 
         return field_dict
 
@@ -43,14 +59,24 @@ class ProjectCreateAttributes:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         key = d.pop("key")
+        if type(key) is not str:
+            raise TypeError(f"key must be a string, got {type(key).__name__}")
 
         name = d.pop("name")
+        if type(name) is not str:
+            raise TypeError(f"name must be a string, got {type(name).__name__}")
+
+        enabled_custom_case_types = cast(list[str], d.pop("enabled_custom_case_types", UNSET))
+
+        team_uuid = d.pop("team_uuid", UNSET)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         project_create_attributes = cls.__new__(cls)
         project_create_attributes.key = key
         project_create_attributes.name = name
+        project_create_attributes.enabled_custom_case_types = enabled_custom_case_types
+        project_create_attributes.team_uuid = team_uuid
 
         project_create_attributes.additional_properties = d
         return project_create_attributes

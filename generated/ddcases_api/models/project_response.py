@@ -18,9 +18,12 @@ class ProjectResponse:
 
     Attributes:
         data (Project | Unset): A Project
+        included (list[IncludedUser] | Unset): The users that the relationships of `data` name (assignee, created_by,
+            ...).
     """
 
     data: Project | Unset = UNSET
+    included: list[IncludedUser] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,11 +31,20 @@ class ProjectResponse:
         if not isinstance(self.data, Unset):
             data = self.data.to_dict()
 
+        included: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.included, Unset):
+            included = []
+            for componentsschemas_included_users_item_data in self.included:
+                componentsschemas_included_users_item = componentsschemas_included_users_item_data.to_dict()
+                included.append(componentsschemas_included_users_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
+        if included is not UNSET:
+            field_dict["included"] = included
 
         return field_dict
 
@@ -46,10 +58,22 @@ class ProjectResponse:
         else:
             data = Project.from_dict(_data)
 
+        _included = d.pop("included", UNSET)
+        included: list[IncludedUser] | Unset = UNSET
+        if _included is not UNSET:
+            included = []
+            for componentsschemas_included_users_item_data in _included:
+                componentsschemas_included_users_item = IncludedUser.from_dict(
+                    componentsschemas_included_users_item_data
+                )
+
+                included.append(componentsschemas_included_users_item)
+
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         project_response = cls.__new__(cls)
         project_response.data = data
+        project_response.included = included
 
         project_response.additional_properties = d
         return project_response
@@ -72,4 +96,5 @@ class ProjectResponse:
 
 
 # Imported last so that models referring to each other can import each other (see header).
+from ..models.included_user import IncludedUser  # noqa: E402
 from ..models.project import Project  # noqa: E402

@@ -18,9 +18,12 @@ class ProjectsResponse:
 
     Attributes:
         data (list[Project] | Unset): Projects response data
+        included (list[IncludedUser] | Unset): The users that the relationships of `data` name (assignee, created_by,
+            ...).
     """
 
     data: list[Project] | Unset = UNSET
+    included: list[IncludedUser] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,11 +34,20 @@ class ProjectsResponse:
                 data_item = data_item_data.to_dict()
                 data.append(data_item)
 
+        included: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.included, Unset):
+            included = []
+            for componentsschemas_included_users_item_data in self.included:
+                componentsschemas_included_users_item = componentsschemas_included_users_item_data.to_dict()
+                included.append(componentsschemas_included_users_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
+        if included is not UNSET:
+            field_dict["included"] = included
 
         return field_dict
 
@@ -51,10 +63,22 @@ class ProjectsResponse:
 
                 data.append(data_item)
 
+        _included = d.pop("included", UNSET)
+        included: list[IncludedUser] | Unset = UNSET
+        if _included is not UNSET:
+            included = []
+            for componentsschemas_included_users_item_data in _included:
+                componentsschemas_included_users_item = IncludedUser.from_dict(
+                    componentsschemas_included_users_item_data
+                )
+
+                included.append(componentsschemas_included_users_item)
+
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         projects_response = cls.__new__(cls)
         projects_response.data = data
+        projects_response.included = included
 
         projects_response.additional_properties = d
         return projects_response
@@ -77,4 +101,5 @@ class ProjectsResponse:
 
 
 # Imported last so that models referring to each other can import each other (see header).
+from ..models.included_user import IncludedUser  # noqa: E402
 from ..models.project import Project  # noqa: E402

@@ -45,6 +45,8 @@ class RelationshipToTeamLinkData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
+        if type(id) is not str:
+            raise TypeError(f"id must be a string, got {type(id).__name__}")
 
         type_ = TeamLinkType.from_value(d.pop("type"))
 

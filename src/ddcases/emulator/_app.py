@@ -35,14 +35,15 @@ def build_app(
     clock: Clock = _utcnow,
 ) -> Starlette:
     store = Store(clock=clock)
-    faults = Faults()
+    table = routes()
+    faults = Faults(operations=(route.name for route in table))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
 
     app = Starlette(
-        routes=routes(),
+        routes=table,
         # RawPathMiddleware first: the fault middleware matches routes to name the operation.
         middleware=[Middleware(RawPathMiddleware), Middleware(FaultMiddleware, faults=faults)],
         exception_handlers={HTTPException: _http_error},

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from starlette.responses import Response
 
+from ._case_types import status_info
 from ._jsonapi import JSONAPIResponse
-from ._store import Case, Project, Store
+from ._store import Case, Comment, Project, Store
 
 __all__ = [
     "case_document",
     "case_response",
     "case_users",
+    "comment_response",
     "included",
     "project_document",
     "project_response",
@@ -53,13 +56,17 @@ def case_document(case: Case) -> dict[str, Any]:
         "modified_by": _user_ref(case.modified_by),
         "project": {"data": {"id": case.project_id, "type": "project"}},
     }
+    status_name, status_group = status_info(case.status)
     return {
         "id": case.id,
         "type": "case",
         "attributes": {
             "archived_at": _ts(case.archived_at),
+            "attributes": case.attributes,
             "closed_at": _ts(case.closed_at),
+            "comment_count": case.comment_count,
             "created_at": _ts(case.created_at),
+            "custom_attributes": case.custom_attributes,
             "description": case.description,
             "jira_issue": None,
             "key": case.key,
@@ -67,6 +74,8 @@ def case_document(case: Case) -> dict[str, Any]:
             "priority": case.priority,
             "service_now_ticket": None,
             "status": case.status,
+            "status_group": status_group,
+            "status_name": status_name,
             "title": case.title,
             "type": case.type,
             "type_id": case.type_id,
@@ -88,7 +97,14 @@ def project_document(project: Project) -> dict[str, Any]:
     return {
         "id": project.id,
         "type": "project",
-        "attributes": {"key": project.key, "name": project.name},
+        "attributes": {
+            "columns_config": project.columns_config,
+            "enabled_custom_case_types": project.enabled_custom_case_types,
+            "key": project.key,
+            "name": project.name,
+            "restricted": project.restricted,
+            "settings": project.settings,
+        },
         "relationships": {
             "member_team": {"data": []},
             "member_user": {"data": [{"id": project.created_by, "type": "user"}]},
@@ -99,3 +115,30 @@ def project_document(project: Project) -> dict[str, Any]:
 def project_response(store: Store, project: Project, status: int = 200) -> Response:
     body = {"data": project_document(project), "included": included(store, [project.created_by])}
     return JSONAPIResponse(body, status_code=status)
+
+
+def comment_response(store: Store, comment: Comment) -> Response:
+    """CommentCase's answer: a one-cell list, the author's id spelled ``ID`` as on the service,
+    and ``content``, a JSON string repeating ``cell_content``."""
+    author = store.user(comment.author_id)
+    cell = {
+        "id": comment.id,
+        "type": "timeline_cell",
+        "attributes": {
+            "type": "COMMENT",
+            "created_at": _ts(comment.created_at),
+            "author": {
+                "type": "USER",
+                "content": {
+                    "ID": author.id,
+                    "name": author.name,
+                    "email": author.email,
+                    "handle": author.handle,
+                    "active": True,
+                },
+            },
+            "cell_content": {"message": comment.message},
+            "content": json.dumps({"message": comment.message}, separators=(",", ":")),
+        },
+    }
+    return JSONAPIResponse({"data": [cell]})

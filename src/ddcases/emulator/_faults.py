@@ -29,7 +29,7 @@ import dataclasses
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -68,14 +68,21 @@ class _Limit:
 
 
 class Faults:
-    """What to do wrong, and what arrived. One per emulator app, at ``app.state.faults``."""
+    """What to do wrong, and what arrived. One per emulator app, at ``app.state.faults``.
+
+    ``operation=`` must name one of ``operations`` (the app's operationIds): a typo such as
+    ``"UpdatePriorty"`` is a ``ValueError`` that lists them, not a fault that never fires.
+    """
 
     def __init__(
         self,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        operations: Iterable[str] = (),
     ) -> None:
+        #: The operationIds ``operation=`` may name (empty: any name is accepted).
+        self.operations = frozenset(operations)
         self._clock = clock
         self._sleep = sleep
         self._planned: list[_Planned] = []
@@ -98,6 +105,7 @@ class Faults:
 
         A 429 carries ``X-RateLimit-*`` headers (reset in 1 s unless ``headers`` say otherwise).
         """
+        self._check_operation(operation)
         self._planned.append(_Planned("fail", n, operation, status=status, headers=headers))
 
     def fail_fraction(
@@ -106,14 +114,17 @@ class Faults:
         """Answer a seeded random fraction ``p`` of requests with ``status``; 0 turns it off."""
         if not 0 <= p <= 1:
             raise ValueError("p must be between 0 and 1")
+        self._check_operation(operation)
         self._fraction = (p, status, random.Random(seed), operation) if p else None
 
     def slow_next(self, n: int = 1, *, delay: float, operation: str | None = None) -> None:
         """Wait ``delay`` seconds before handling each of the next ``n`` requests."""
+        self._check_operation(operation)
         self._planned.append(_Planned("slow", n, operation, delay=delay))
 
     def drop_next(self, n: int = 1, *, operation: str | None = None) -> None:
         """Close the connection without a response for the next ``n`` requests."""
+        self._check_operation(operation)
         self._planned.append(_Planned("drop", n, operation))
 
     def rate_limit(self, limit: int | None, period: float = 10.0, *, name: str = "cases") -> None:
@@ -128,6 +139,11 @@ class Faults:
         self._fraction = None
         self._limit = None
         self.requests.clear()
+
+    def _check_operation(self, operation: str | None) -> None:
+        if operation is not None and self.operations and operation not in self.operations:
+            known = ", ".join(sorted(self.operations))
+            raise ValueError(f"unknown operation {operation!r}; expected one of: {known}")
 
     # ---------------------------------------------------------------- decisions
 

@@ -23,6 +23,7 @@ from starlette.responses import Response
 
 from ddcases_schema.models import CaseCreateRequest, CaseSortableField, ProjectCreateRequest
 
+from ._case_types import STANDARD_STATUSES, status_by_name
 from ._jsonapi import JSONAPIResponse
 from ._paths import path_param
 from ._search import Filter, SearchError, parse_filter
@@ -38,6 +39,7 @@ __all__ = [
     "new_case",
     "require_uuid",
     "search_query",
+    "status_from_name",
 ]
 
 M = TypeVar("M", bound=BaseModel)
@@ -82,8 +84,18 @@ class Ctx:
     def path(self, name: str) -> str:
         return path_param(str(self.request.path_params[name]))
 
-    async def body(self, model: type[M], prepare: Callable[[Any], None] | None = None) -> M:
-        """The body parsed as ``model``; ``prepare`` may adjust the decoded JSON first."""
+    async def body(
+        self,
+        model: type[M],
+        prepare: Callable[[Any], None] | None = None,
+        *,
+        open_enums: Iterable[str] = (),
+    ) -> M:
+        """The body parsed as ``model``; ``prepare`` may adjust the decoded JSON first.
+
+        Enum members named in ``open_enums`` may hold values the spec does not name; the
+        handler checks those itself (UpdateStatus' ``status``).
+        """
         raw = await self.request.body()
         if not raw.strip():
             raise BadRequest(("request body is required", "", None))
@@ -100,7 +112,10 @@ class Ctx:
             prepare(document)
         try:
             parsed = model.model_validate(document)
-            unknown = list(_unknown_enums(parsed, ()))
+            skip = frozenset(open_enums)
+            unknown = [
+                e for e in _unknown_enums(parsed, ()) if (e[1] or "").rsplit("/", 1)[-1] not in skip
+            ]
         except ValidationError as exc:
             raise BadRequest(*(_pydantic_error(e) for e in exc.errors())) from None
         except RecursionError:
@@ -177,6 +192,15 @@ def _unknown_enums(model: Any, loc: tuple[str | int, ...]) -> Iterable[Problem]:
         yield detail, _pointer(loc), None
 
 
+def status_from_name(name: str, pointer: str) -> str:
+    """The status a ``status_name`` names, or a 400 listing the standard type's names."""
+    status = status_by_name(name)
+    if status is None:
+        names = ", ".join(f'"{display}"' for _, display, _ in STANDARD_STATUSES)
+        raise BadRequest((f'invalid status_name "{name}"; must be one of {names}', pointer, None))
+    return status
+
+
 def require_uuid(value: str, pointer: str, what: str) -> str:
     try:
         return str(uuid.UUID(value))
@@ -219,6 +243,7 @@ class NewCase:
     priority: str
     type_: str
     assignee_id: str | None
+    status: str
 
 
 def new_case(body: CaseCreateRequest) -> NewCase:
@@ -230,6 +255,12 @@ def new_case(body: CaseCreateRequest) -> NewCase:
     if attributes.type_id not in (None, STANDARD_TYPE_ID):
         detail = f'unknown case type_id "{attributes.type_id}"; expected "{STANDARD_TYPE_ID}"'
         raise BadRequest((detail, "/data/attributes/type_id", None))
+    if attributes.type is None:
+        detail = "missing required field data.attributes.type_id"
+        raise BadRequest((detail, "/data/attributes/type_id", None))
+    status = "OPEN"
+    if attributes.status_name is not None:
+        status = status_from_name(attributes.status_name, "/data/attributes/status_name")
     assignee_id = None
     # `assignee: null` and `assignee: {"data": null}` both mean "nobody", as on the service.
     if relationships.assignee is not None and relationships.assignee.data is not None:
@@ -242,6 +273,7 @@ def new_case(body: CaseCreateRequest) -> NewCase:
         priority=str(attributes.priority or "NOT_DEFINED"),
         type_=str(attributes.type),
         assignee_id=assignee_id,
+        status=status,
     )
 
 

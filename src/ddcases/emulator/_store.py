@@ -14,6 +14,7 @@ Decisions where the reference is silent (tests in tests/emulator/ pin each one):
   409) for CreateProject, and the reference lists no conflict response anywhere.
 * Case numbers come from one counter per project key, incremented under the lock: ``SEC-1``,
   ``SEC-2``, ... never reused.
+* Deleting a comment lowers the case's ``comment_count``; a deleted comment stays deleted (404).
 """
 
 from __future__ import annotations
@@ -25,8 +26,20 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
-__all__ = ["STANDARD_TYPE_ID", "Case", "NotFound", "Project", "Store", "User", "user_id_for"]
+from ._case_types import CustomAttribute
+
+__all__ = [
+    "STANDARD_TYPE_ID",
+    "Case",
+    "Comment",
+    "NotFound",
+    "Project",
+    "Store",
+    "User",
+    "user_id_for",
+]
 
 #: The case type UUID the official client sends as ``type_id``; it means type ``STANDARD``.
 STANDARD_TYPE_ID = "00000000-0000-0000-0000-000000000001"
@@ -71,6 +84,18 @@ class Project:
     key: str
     name: str
     created_by: str
+    restricted: bool = False
+    enabled_custom_case_types: list[str] = dataclasses.field(default_factory=list)
+    settings: dict[str, Any] = dataclasses.field(default_factory=dict)
+    columns_config: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Comment:
+    id: str
+    message: str
+    author_id: str
+    created_at: datetime.datetime
 
 
 @dataclasses.dataclass
@@ -92,6 +117,10 @@ class Case:
     closed_at: datetime.datetime | None = None
     archived_at: datetime.datetime | None = None
     assignee_id: str | None = None
+    attributes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    #: key -> {"type", "is_multi", "value"}
+    custom_attributes: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    comment_count: int = 0
 
 
 class Store:
@@ -114,6 +143,8 @@ class Store:
         self._case_keys: dict[str, str] = {}
         self._numbers: dict[str, int] = {}
         self._users: dict[str, User] = {}
+        self._comments: dict[str, dict[str, Comment]] = {}  # case id -> cell id -> comment
+        self._custom: dict[str, CustomAttribute] = {}
 
     # ---------------------------------------------------------------- users
 
@@ -147,6 +178,14 @@ class Store:
         with self._lock:
             return list(self._projects.values())
 
+    def update_project(self, project_id: str, changes: dict[str, Any]) -> Project:
+        """Set the given attributes (name, enabled_custom_case_types, settings, columns_config)."""
+        with self._lock:
+            project = self.project(project_id)
+            for name, value in changes.items():
+                setattr(project, name, value)
+            return dataclasses.replace(project)
+
     def project(self, project_id: str) -> Project:
         with self._lock:
             found = self._projects.get(project_id.lower())
@@ -162,6 +201,7 @@ class Store:
             for case in [c for c in self._cases.values() if c.project_id == project.id]:
                 del self._cases[case.id]
                 del self._case_keys[case.key]
+                self._comments.pop(case.id, None)
 
     # ---------------------------------------------------------------- cases
 
@@ -176,6 +216,7 @@ class Store:
         type_: str = "STANDARD",
         type_id: str = STANDARD_TYPE_ID,
         assignee_id: str | None = None,
+        status: str = "OPEN",
     ) -> Case:
         with self._lock:
             project = self.project(project_id)
@@ -192,30 +233,62 @@ class Store:
                 type=type_,
                 type_id=type_id,
                 priority=priority,
-                status="OPEN",
+                status=status,
                 created_at=now,
                 modified_at=now,
                 created_by=user_id,
                 modified_by=user_id,
                 assignee_id=assignee_id,
+                closed_at=now if status == "CLOSED" else None,
             )
             self._cases[case.id] = case
             self._case_keys[case.key] = case.id
             self.user(user_id)
             if assignee_id is not None:
                 self.user(assignee_id)
-            return dataclasses.replace(case)
+            return _copy(case)
 
     def case(self, case_id: str) -> Case:
         """A copy of the case with this UUID or key (keys are matched case-insensitively)."""
         with self._lock:
-            return dataclasses.replace(self._find(case_id))
+            return _copy(self._find(case_id))
 
     def cases(self) -> Iterator[Case]:
         """A snapshot (copies) of every case, in creation order."""
         with self._lock:
-            snapshot = [dataclasses.replace(c) for c in self._cases.values()]
+            snapshot = [_copy(c) for c in self._cases.values()]
         return iter(snapshot)
+
+    # ---------------------------------------------------------------- comments
+
+    def add_comment(self, case_id: str, user_id: str, message: str) -> Comment:
+        with self._lock:
+            case = self._find(case_id)
+            comment = Comment(str(uuid.uuid4()), message, user_id, self._clock())
+            self._comments.setdefault(case.id, {})[comment.id] = comment
+            case.comment_count += 1
+            self.user(user_id)
+            return comment
+
+    def delete_comment(self, case_id: str, cell_id: str) -> None:
+        with self._lock:
+            case = self._find(case_id)
+            if self._comments.get(case.id, {}).pop(cell_id.lower(), None) is None:
+                raise NotFound("timeline cell")
+            case.comment_count -= 1
+
+    # ---------------------------------------------------------------- custom attributes
+
+    def define_custom_attribute(self, definition: CustomAttribute) -> None:
+        with self._lock:
+            self._custom[definition.key] = definition
+
+    def custom_attribute(self, key: str) -> CustomAttribute:
+        with self._lock:
+            found = self._custom.get(key)
+            if found is None:
+                raise NotFound("custom attribute")
+            return found
 
     def _find(self, case_id: str) -> Case:
         found = self._cases.get(case_id.lower()) or self._cases.get(
@@ -235,11 +308,30 @@ class Store:
         assignee_id: str | None = None,
         unassign: bool = False,
         archived: bool | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        attributes: dict[str, list[str]] | None = None,
+        custom: tuple[str, dict[str, Any] | None] | None = None,
     ) -> Case:
-        """Apply one change atomically; every call is a change, so ``modified_at`` always moves."""
+        """Apply one change atomically; every call is a change, so ``modified_at`` always moves.
+
+        ``custom`` is ``(key, value)``; a None value removes the key.
+        """
         with self._lock:
             case = self._find(case_id)
             now = self._clock()
+            if title is not None:
+                case.title = title
+            if description is not None:
+                case.description = description
+            if attributes is not None:
+                case.attributes = attributes
+            if custom is not None:
+                key, value = custom
+                if value is None:
+                    case.custom_attributes.pop(key, None)
+                else:
+                    case.custom_attributes[key] = value
             if status is not None:
                 if status == "CLOSED" and case.status != "CLOSED":
                     case.closed_at = now
@@ -260,4 +352,13 @@ class Store:
             case.modified_at = now
             case.modified_by = user_id
             self.user(user_id)
-            return dataclasses.replace(case)
+            return _copy(case)
+
+
+def _copy(case: Case) -> Case:
+    """A copy that shares no mutable member with the stored case."""
+    return dataclasses.replace(
+        case,
+        attributes={k: list(v) for k, v in case.attributes.items()},
+        custom_attributes={k: dict(v) for k, v in case.custom_attributes.items()},
+    )

@@ -1,11 +1,16 @@
-"""``dd.cases``: create, get, search and update cases, named by key (``SEC-12``) or UUID.
+"""``dd.cases``: create, get, search, update and comment on cases, named by key or UUID.
 
 https://docs.datadoghq.com/api/latest/case-management/ (CreateCase, GetCase, SearchCases,
-UpdateStatus, UpdatePriority, AssignCase, UnassignCase, ArchiveCase, UnarchiveCase). The case
-endpoints accept a key or a UUID, so case references are passed through after the id checks.
+UpdateStatus, UpdatePriority, AssignCase, UnassignCase, ArchiveCase, UnarchiveCase) and the
+operations the live API adds (UpdateCaseTitle, UpdateCaseDescription, CommentCase,
+DeleteCaseComment, UpdateAttributes, UpdateCaseCustomAttribute, DeleteCaseCustomAttribute). The
+case endpoints accept a key or a UUID, so case references are passed through after the id checks.
 """
 
 from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ddcases_api.api.case_management import (
     archive_case,
@@ -52,7 +57,7 @@ from ddcases_api.models import (
 from ddcases_api.types import UNSET, Unset
 
 from .._pagination import AsyncPaginator, RawPage
-from .._resource import Resource, Unusable, body_as, data_as
+from .._resource import Unusable, body_as, data_as
 from .._types import CaseRef, ProjectRef
 from .._validation import (
     MAX_PAGE_SIZE,
@@ -63,13 +68,20 @@ from .._validation import (
     string,
     text,
 )
+from ._case_edits import CaseEdits
 
-__all__ = ["Cases"]
+if TYPE_CHECKING:
+    from ._raw import CasesWithRawResponse
+
+__all__ = ["STANDARD_TYPE_ID", "Cases"]
+
+#: The case type every organisation has (``type_id``); what ``create`` sends by default.
+STANDARD_TYPE_ID = "00000000-0000-0000-0000-000000000001"
 
 _CASE = data_as(CaseResponse, Case)
 
 
-class Cases(Resource):
+class Cases(CaseEdits):
     """Case Management cases.
 
     Usage::
@@ -78,7 +90,16 @@ class Cases(Resource):
         case = await dd.cases.get("SEC-12")
         async for case in dd.cases.search("status:open", sort="priority", ascending=False): ...
         case = await dd.cases.update_status("SEC-12", "CLOSED")
+        comment = await dd.cases.comment("SEC-12", "Escalated: customer-facing")
+        raw = await dd.cases.with_raw_response.get("SEC-12")   # raw.document.included ...
     """
+
+    @cached_property
+    def with_raw_response(self) -> CasesWithRawResponse:
+        """The same methods, returning a ``RawResponse`` (body, headers, status, retries)."""
+        from ._raw import CasesWithRawResponse
+
+        return CasesWithRawResponse(self)
 
     async def create(
         self,
@@ -88,20 +109,33 @@ class Cases(Resource):
         priority: CasePriority | str | None = None,
         description: str | None = None,
         assignee: str | None = None,
-        type: CaseType | str = CaseType.STANDARD,
+        type: CaseType | str | None = None,
         type_id: str | None = None,
     ) -> Case:
         """Create a case in ``project`` (key or UUID); ``assignee`` is a user UUID.
 
+        The case type: with neither ``type`` nor ``type_id``, ``type_id`` names the standard
+        type (:data:`STANDARD_TYPE_ID`), as the current service and Datadog's client expect;
+        ``type_id=`` names a custom case type; ``type="STANDARD"`` sends the reference page's
+        ``type`` instead. Giving both is a ``ValueError``.
+
         Not retried unless the request provably never reached the service: see
         ``CreateOutcomeUnknownError``.
         """
+        if type is not None and type_id is not None:
+            raise ValueError("pass type or type_id, not both")
         attributes = CaseCreateAttributes(
             title=text(title, "title"),
-            type_=enum_value(type, CaseType, "type"),
+            type_=UNSET if type is None else enum_value(type, CaseType, "type"),
             priority=UNSET if priority is None else enum_value(priority, CasePriority, "priority"),
             description=UNSET if description is None else string(description, "description"),
-            type_id=UNSET if type_id is None else resource_id(type_id, "type_id"),
+            type_id=(
+                UNSET
+                if type is not None
+                else STANDARD_TYPE_ID
+                if type_id is None
+                else resource_id(type_id, "type_id")
+            ),
         )
         project_ref = resource_id(project, "project")
         assignee_rel: UserRelationship | Unset = UNSET
@@ -181,12 +215,32 @@ class Cases(Resource):
             prefetch=prefetch,
         )
 
-    async def update_status(self, case: CaseRef, status: CaseStatus | str) -> Case:
-        """Set the status (``"OPEN"``, ``"IN_PROGRESS"``, ``"CLOSED"``)."""
+    async def update_status(
+        self,
+        case: CaseRef,
+        status: CaseStatus | str | None = None,
+        *,
+        status_name: str | None = None,
+    ) -> Case:
+        """Set the status: ``status`` (``"OPEN"``, ``"IN_PROGRESS"``, ``"CLOSED"``), or
+        ``status_name=``, a status of the case's type by display name (``"In Progress"``,
+        or a custom status). Exactly one of them.
+
+        The service accepts ``status`` values beyond the three documented ones; send one
+        deliberately as ``CaseStatus("ACKNOWLEDGED")`` (a plain unknown string is a typo and a
+        ``ValueError``).
+        """
+        if status is not None and status_name is not None:
+            raise ValueError("pass status or status_name, not both")
+        if status is None and status_name is None:
+            raise ValueError(
+                "status must be one of 'OPEN', 'IN_PROGRESS', 'CLOSED' (or pass status_name=)"
+            )
         body = CaseUpdateStatusRequest(
             data=CaseUpdateStatus(
                 attributes=CaseUpdateStatusAttributes(
-                    status=enum_value(status, CaseStatus, "status")
+                    status=UNSET if status is None else enum_value(status, CaseStatus, "status"),
+                    status_name=UNSET if status_name is None else text(status_name, "status_name"),
                 ),
                 type_=CaseResourceType.CASE,
             )

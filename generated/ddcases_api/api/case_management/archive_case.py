@@ -76,11 +76,18 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[APIErrorResponse | CaseResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except errors.UnexpectedStatus:
+        raise
+    except Exception as exc:  # not JSON, a required member missing or of the wrong type, ...
+        raise errors.UnparsableResponse(response, exc) from exc
     return Response(
         status_code=status_from_code(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
+        http_response=response,
     )
 
 
