@@ -482,7 +482,7 @@ class JiraIssue(BaseModel):
         extra="allow",
     )
     result: JiraIssueResult | None = None
-    status: CaseThirdPartyTicketStatus | None = "IN_PROGRESS"
+    status: CaseThirdPartyTicketStatus | None = CaseThirdPartyTicketStatus.IN_PROGRESS
 
 
 class ServiceNowTicketResult(BaseModel):
@@ -508,7 +508,7 @@ class ServiceNowTicket(BaseModel):
         extra="allow",
     )
     result: ServiceNowTicketResult | None = None
-    status: CaseThirdPartyTicketStatus | None = "IN_PROGRESS"
+    status: CaseThirdPartyTicketStatus | None = CaseThirdPartyTicketStatus.IN_PROGRESS
 
 
 class CaseAttributes(BaseModel):
@@ -547,7 +547,7 @@ class CaseAttributes(BaseModel):
     """
     Timestamp of when the case was last modified
     """
-    priority: CasePriority | None = "NOT_DEFINED"
+    priority: CasePriority | None = CasePriority.NOT_DEFINED
     service_now_ticket: ServiceNowTicket | None = None
     """
     ServiceNow ticket attached to case
@@ -675,7 +675,7 @@ class CaseCreateAttributes(BaseModel):
     """
     Description
     """
-    priority: CasePriority | None = "NOT_DEFINED"
+    priority: CasePriority | None = CasePriority.NOT_DEFINED
     title: Annotated[str, Field(examples=["Security breach investigation in 0cfbc5cbc676ee71"])]
     """
     Title

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,7 +13,9 @@ from ..models.case_status import CaseStatus
 from ..models.case_type import CaseType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CaseAttributes")
+if TYPE_CHECKING:
+    from ..models.jira_issue import JiraIssue
+    from ..models.service_now_ticket import ServiceNowTicket
 
 
 @_attrs_define
@@ -150,7 +152,7 @@ class CaseAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         archived_at: datetime.datetime | None | Unset = d.pop("archived_at", UNSET)
         if archived_at is not None and not isinstance(archived_at, Unset):
@@ -280,6 +282,7 @@ class CaseAttributes:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.jira_issue import JiraIssue  # noqa: E402
-from ..models.service_now_ticket import ServiceNowTicket  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.jira_issue import JiraIssue
+    from ..models.service_now_ticket import ServiceNowTicket

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,8 +10,6 @@ from attrs import field as _attrs_field
 from ..models.case_priority import CasePriority
 from ..models.case_type import CaseType
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="CaseCreateAttributes")
 
 
 @_attrs_define
@@ -65,7 +63,7 @@ class CaseCreateAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         title = d.pop("title")
 
