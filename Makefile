@@ -7,7 +7,7 @@ SPEC := openapi.yaml
 LINT_PATHS := $(wildcard src tests bench examples scripts generator)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test bench demo vendor vendor-check runtime-venvs lock clean
+.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test bench demo vendor vendor-check runtime-venvs api-diff lock clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,12 @@ $(STAMP): pyproject.toml $(wildcard requirements/*.txt)
 
 generate: $(STAMP)
 	$(BIN)/python generator/generate.py --spec $(SPEC) --out generated
+	@echo "generated/ rewritten; 'make api-diff' shows what changed for users (against HEAD)"
+
+# The public Python API of generated/ddcases_api and src/ddcases against a commit (REV=HEAD),
+# breaking changes marked (griffe); FAIL=1 exits 1 on a breaking change.
+api-diff: $(STAMP)
+	@$(BIN)/python scripts/api_diff.py --against $(or $(REV),HEAD) $(if $(filter 1 yes true,$(FAIL)),--fail-on-breaking)
 
 # Drift: regenerate into a temp dir and compare with the committed tree.
 check-generated: $(STAMP)
