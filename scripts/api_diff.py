@@ -49,8 +49,19 @@ class Diff:
 
 def _signature(obj: griffe.Object) -> str:
     if isinstance(obj, griffe.Function):
-        params = ", ".join(str(p.as_dict().get("name")) + _annotation(p) for p in obj.parameters)
-        return f"({params}) -> {obj.returns}"
+        params: list[str] = []
+        kinds = griffe.ParameterKind
+        for param in obj.parameters:
+            if param.kind is kinds.keyword_only and not any(p.startswith("*") for p in params):
+                params.append("*")
+            prefix = {kinds.var_positional: "*", kinds.var_keyword: "**"}.get(param.kind, "")
+            params.append(prefix + param.name + _annotation(param))
+            later = list(obj.parameters)[list(obj.parameters).index(param) + 1 :]
+            if param.kind is kinds.positional_only and (
+                not later or later[0].kind is not kinds.positional_only
+            ):
+                params.append("/")
+        return f"({', '.join(params)}) -> {obj.returns}"
     if isinstance(obj, griffe.Attribute):
         return f"{obj.annotation}" + (f" = {obj.value}" if obj.value is not None else "")
     if isinstance(obj, griffe.Class):
@@ -60,7 +71,8 @@ def _signature(obj: griffe.Object) -> str:
 
 def _annotation(param: griffe.Parameter) -> str:
     text = f": {param.annotation}" if param.annotation is not None else ""
-    return text + (f" = {param.default}" if param.default is not None else "")
+    variadic = param.kind in (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
+    return text + (f" = {param.default}" if param.default is not None and not variadic else "")
 
 
 def _kind(obj: griffe.Object) -> str:
@@ -172,9 +184,8 @@ def diff(package: str, old: griffe.Object | None, new: griffe.Object | None) -> 
     result.breaking.sort()
     for path in sorted(new_api.keys() - old_api.keys()):
         obj = new_api[path]
-        result.added.append(
-            f"{path} ({_kind(obj)}{' ' if obj.is_attribute else ''}{_signature(obj)})"
-        )
+        signature = _signature(obj)
+        result.added.append(f"{path} ({_kind(obj)})" + (f": {signature}" if signature else ""))
     return result
 
 
