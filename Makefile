@@ -44,8 +44,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
+# The facade, then every ```python block of README.md and examples/ (scripts/readme_code.py;
+# blocks waiting for other work are listed there and skipped with a note).
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/ddcases
+	$(BIN)/python scripts/readme_code.py typecheck
 
 # Venvs with only a vendored copy's runtime dependencies (tests/vendoring), built once from the
 # pins into .venv-runtime/ and rebuilt when the pins change (scripts/runtime_venvs.py).
