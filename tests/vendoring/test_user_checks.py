@@ -141,32 +141,35 @@ def mypy_findings(project: Path, venv: str, cache: Path) -> list[tuple[str, str,
 
 
 COPIES = {"plain": ("no-emulator", False), "emulator": ("all", True)}
+Finding = tuple[str, str, str, str]
 
 
-@pytest.fixture(params=list(COPIES))
-def project(
-    request: pytest.FixtureRequest, plain_dest: Path, emulator_dest: Path, tmp_path: Path
-) -> tuple[Path, str]:
-    venv, emulator = COPIES[request.param]
-    dest = emulator_dest if emulator else plain_dest
-    return _project(dest, tmp_path, emulator=emulator), venv
+@pytest.fixture(scope="module")
+def findings(
+    plain_dest: Path, emulator_dest: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[Finding]]:
+    """Copy kind -> ruff and mypy findings on a user's tree holding that copy (run once)."""
+    found = {}
+    for kind, (venv, emulator) in COPIES.items():
+        tmp = tmp_path_factory.mktemp(f"user-{kind}")
+        root = _project(emulator_dest if emulator else plain_dest, tmp, emulator=emulator)
+        assert copy_of(root).is_dir()
+        found[kind] = ruff_findings(root) + mypy_findings(root, venv, tmp / "mypy-cache")
+    return found
 
 
-def test_users_ruff_check_passes(project: tuple[Path, str]) -> None:
-    root, _ = project
-    unexpected = [f for f in ruff_findings(root) if not _pending(*f[:3])]
-    assert unexpected == []
+@pytest.mark.parametrize("kind", list(COPIES))
+def test_users_ruff_check_passes(kind: str, findings: dict[str, list[Finding]]) -> None:
+    ruff = [f for f in findings[kind] if f[0] == "ruff"]
+    assert [f for f in ruff if not _pending(*f[:3])] == []
 
 
-def test_users_mypy_strict_passes(project: tuple[Path, str], tmp_path: Path) -> None:
-    root, venv = project
-    assert copy_of(root).is_dir()
-    unexpected = [f for f in mypy_findings(root, venv, tmp_path / "cache") if not _pending(*f[:3])]
-    assert unexpected == []
+@pytest.mark.parametrize("kind", list(COPIES))
+def test_users_mypy_strict_passes(kind: str, findings: dict[str, list[Finding]]) -> None:
+    mypy = [f for f in findings[kind] if f[0] == "mypy"]
+    assert [f for f in mypy if not _pending(*f[:3])] == []
 
 
 @pytest.mark.xfail(strict=True, reason="; ".join(OPS_PENDING.values()))
-def test_ops_pending_findings_are_gone(emulator_dest: Path, tmp_path: Path) -> None:
-    root = _project(emulator_dest, tmp_path, emulator=True)
-    findings = ruff_findings(root) + mypy_findings(root, "all", tmp_path / "cache")
-    assert [f for f in findings if _pending(*f[:3])] == []
+def test_ops_pending_findings_are_gone(findings: dict[str, list[Finding]]) -> None:
+    assert [f for kind in COPIES for f in findings[kind] if _pending(*f[:3])] == []
