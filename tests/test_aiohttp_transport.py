@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ddcases._aiohttp_transport import default_transport
+from ddcases._aiohttp_transport import AiohttpTransport
 from ddcases._exceptions import CreateOutcomeUnknownError
 from ddcases._transport import RetryTransport, provably_unsent
 
@@ -51,8 +51,8 @@ async def loopback() -> Any:
 
 async def test_default_transport_is_aiohttp_and_works(loopback: Any) -> None:
     url, _ = loopback
-    transport = default_transport()
-    assert type(transport).__mro__[1].__name__ == "AiohttpTransport"
+    transport = AiohttpTransport()
+    assert isinstance(transport, AiohttpTransport)
     async with httpx.AsyncClient(base_url=url, transport=transport) as client:
         response = await client.get("/api/v2/cases")
     assert response.json() == {"data": []}
@@ -63,7 +63,7 @@ async def test_default_transport_honours_httpx_read_timeout(loopback: Any) -> No
     mode["value"] = "slow"
     timeout = httpx.Timeout(5.0, read=0.2)
     async with httpx.AsyncClient(
-        base_url=url, transport=default_transport(), timeout=timeout
+        base_url=url, transport=AiohttpTransport(), timeout=timeout
     ) as client:
         loop = asyncio.get_running_loop()
         start = loop.time()
@@ -80,7 +80,7 @@ async def test_default_transport_read_timeout_on_create_is_outcome_unknown(loopb
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    transport = RetryTransport(default_transport(), sleep=sleep)
+    transport = RetryTransport(AiohttpTransport(), sleep=sleep)
     async with httpx.AsyncClient(base_url=url, transport=transport, timeout=0.2) as client:
         with pytest.raises(CreateOutcomeUnknownError) as info:
             await client.post("/api/v2/cases", json={})
@@ -91,7 +91,7 @@ async def test_default_transport_read_timeout_on_create_is_outcome_unknown(loopb
 async def test_default_transport_hangup_after_send_is_not_a_connect_error(loopback: Any) -> None:
     url, mode = loopback
     mode["value"] = "hangup"
-    async with httpx.AsyncClient(base_url=url, transport=default_transport()) as client:
+    async with httpx.AsyncClient(base_url=url, transport=AiohttpTransport()) as client:
         with pytest.raises(httpx.TransportError) as info:
             await client.post("/api/v2/cases", json={})
     assert not provably_unsent(info.value)
@@ -104,7 +104,7 @@ async def test_default_transport_refused_is_a_connect_error() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    async with httpx.AsyncClient(transport=default_transport()) as client:
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
         with pytest.raises(httpx.ConnectError) as info:
             await client.get(f"http://127.0.0.1:{port}/")
     assert provably_unsent(info.value)
@@ -113,6 +113,6 @@ async def test_default_transport_refused_is_a_connect_error() -> None:
 def test_default_transport_verifies_tls() -> None:
     import ssl
 
-    transport: Any = default_transport()
+    transport: Any = AiohttpTransport()
     assert transport.ssl_context.verify_mode == ssl.CERT_REQUIRED
     assert transport.ssl_context.check_hostname

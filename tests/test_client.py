@@ -288,5 +288,5 @@ async def test_retry_delays_are_configurable(caplog: pytest.LogCaptureFixture) -
 @pytest.mark.parametrize("name", ["initial_retry_delay", "max_retry_delay"])
 @pytest.mark.parametrize("value", [-1.0, float("nan")])
 def test_bad_retry_delays_are_value_errors(name: str, value: float) -> None:
-    with pytest.raises(ValueError, match=f"^{name} must be >= 0 seconds"):
+    with pytest.raises(ValueError, match=f"^{name} must be a finite number of seconds >= 0"):
         CaseManagement(api_key=API_KEY, app_key=APP_KEY, **{name: value})

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp
 import httpx
 import pytest
 
@@ -347,23 +346,13 @@ async def test_non_create_post_retried_after_500(fake: FakeTime) -> None:
     assert len(rec.requests) == 2
 
 
-def _chained(exc: httpx.TransportError, cause: BaseException) -> httpx.TransportError:
-    exc.__cause__ = cause
-    return exc
-
-
-def test_provably_unsent_reads_through_aiohttp_causes() -> None:
-    assert provably_unsent(httpx.ConnectError("refused"))
-    assert not provably_unsent(httpx.ReadTimeout("slow"))
-    # httpx-aiohttp maps a post-send disconnect to ConnectTimeout: not "unsent".
-    disconnected = _chained(httpx.ConnectTimeout("x"), aiohttp.ServerDisconnectedError())
-    assert not provably_unsent(disconnected)
-    refused = aiohttp.ClientConnectorError(
-        aiohttp.client_reqrep.ConnectionKey("h", 1, False, True, None, None, None),
-        OSError(111, "refused"),
-    )
-    assert provably_unsent(_chained(httpx.ConnectError("x"), refused))
-    assert provably_unsent(_chained(httpx.ConnectTimeout("x"), aiohttp.ConnectionTimeoutError()))
+def test_provably_unsent_means_a_connect_phase_error() -> None:
+    unsent = (httpx.ConnectError("refused"), httpx.ConnectTimeout("x"), httpx.PoolTimeout("x"))
+    for error in unsent:
+        assert provably_unsent(error)
+    for maybe_sent in (httpx.ReadTimeout("slow"), httpx.ReadError("reset")):
+        assert not provably_unsent(maybe_sent)
+    assert not provably_unsent(httpx.RemoteProtocolError("disconnected"))
 
 
 # ---------------------------------------------------------------- pacing

@@ -1,13 +1,13 @@
 """``CaseManagement``: configuration, one httpx client, the generated client, the namespaces.
 
-Everything else lives in its own module: retries and pacing in ``_transport``, credentials in
+Everything else lives in its own module: argument checks in ``_config``, retries in
+``_transport``, pacing in ``_ratelimit``, sending in ``_aiohttp_transport``, credentials in
 ``_auth``, error mapping in ``_resource``/``_exceptions``, paging in ``_pagination``, key
 lookup in ``_lookup``.
 """
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -16,24 +16,27 @@ import httpx
 
 from ddcases_api.client import AuthenticatedClient
 
-from ._aiohttp_transport import default_transport
 from ._auth import DatadogAuth
+from ._config import (
+    check_count,
+    check_seconds,
+    check_timeout,
+    resolve_auth,
+    resolve_site,
+)
 from ._constants import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
-    DEFAULT_SITE,
     DEFAULT_TIMEOUT,
-    ENV_API_KEY,
-    ENV_APP_KEY,
-    ENV_SITE,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
-    SITES,
 )
 from ._exceptions import NotFoundError
-from ._logs import register_secrets, unregister_secrets
+from ._logs import logger, register_secrets, unregister_secrets
 from ._lookup import ProjectKeys
 from ._resource import record_response
+from ._response_body import ACCEPT_ENCODING
 from ._transport import RetryTransport
 from ._version import __version__
 
@@ -56,19 +59,30 @@ class CaseManagement:
 
     **Parameters:**
 
-    * **api_key**, **app_key** - default to ``DD_API_KEY`` / ``DD_APP_KEY``.
-    * **site** - one of ``SITES``; defaults to ``DD_SITE``, then ``datadoghq.com``.
+    * **api_key**, **app_key** - default to ``DD_API_KEY`` / ``DD_APP_KEY`` (an empty string is
+      an error, not a fall-back to the environment).
+    * **site** - a Datadog site such as ``us5.datadoghq.com``; defaults to ``DD_SITE``, then
+      ``datadoghq.com``. Known sites and new ones under Datadog's domains are accepted (see
+      ``_config``); anything else is a ``ValueError`` naming the closest known site.
     * **base_url** - overrides ``site`` (an emulator, a proxy), e.g. ``http://localhost:8080``.
     * **access_token** - an OAuth token, sent as ``Authorization: Bearer`` instead of the keys.
-    * **timeout** - seconds or an ``httpx.Timeout``; finite by default.
-    * **max_retries** - retries for 429, 5xx, connection errors and timeouts. A create is
-      retried only when it provably never reached the service.
+    * **timeout** - seconds, or an ``httpx.Timeout``: the deadline of each attempt as a whole
+      (connect, send, headers and body; with an ``httpx.Timeout``, its largest part), while its
+      parts keep their meaning (``connect``, ``read`` between bytes). 30 s (connect 10 s) by
+      default; ``None`` means no deadline. Worst case of one call:
+      ``(1 + max_retries) * timeout`` plus the waits between attempts.
+    * **max_retries** - retries for 429, 5xx, connection errors and timeouts; the service sees
+      at most ``1 + max_retries`` attempts. A create is retried only when it provably never
+      reached the service.
     * **initial_retry_delay**, **max_retry_delay** - the backoff between retries, in seconds:
       ``initial_retry_delay * 2**n`` capped at ``max_retry_delay``, minus up to 25 % jitter
       (0.5 and 8 by default). A 429's own wait (``Retry-After``, ``X-RateLimit-Reset``) is
       used instead when the service sends one. Tests can make retries cost milliseconds with
       ``initial_retry_delay=0.01, max_retry_delay=0.02``.
     * **max_rate_limit_wait** - the longest rate-limit wait accepted before ``RateLimitError``.
+    * **max_response_bytes** - the largest response body accepted (after decompression);
+      32 MiB by default, about 150 pages of 100 cases. A larger one is an
+      ``UnexpectedResponseError``, read no further than the cap.
     * **transport** - an ``httpx.AsyncBaseTransport`` to send with (``httpx.MockTransport``,
       ``httpx.ASGITransport``, a proxying transport). Retries, pacing and credentials still
       apply: it is wrapped in ddcases' retry transport.
@@ -89,18 +103,25 @@ class CaseManagement:
         api_key: str | None = None,
         app_key: str | None = None,
         site: str | None = None,
-        base_url: str | None = None,
+        base_url: str | httpx.URL | None = None,
         access_token: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         initial_retry_delay: float = INITIAL_RETRY_DELAY,
         max_retry_delay: float = MAX_RETRY_DELAY,
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self._closed = False
         self._auth: DatadogAuth | None = None
+        checked_timeout = check_timeout(timeout)
+        retries = check_count(max_retries, "max_retries", minimum=0)
+        first_delay = check_seconds(initial_retry_delay, "initial_retry_delay")
+        last_delay = check_seconds(max_retry_delay, "max_retry_delay")
+        rate_wait = check_seconds(max_rate_limit_wait, "max_rate_limit_wait")
+        cap = check_count(max_response_bytes, "max_response_bytes", minimum=1)
         if http_client is not None:
             given = {
                 "api_key": api_key,
@@ -123,24 +144,33 @@ class CaseManagement:
                 hooks["response"] = [*hooks["response"], record_response]
                 http_client.event_hooks = hooks
         else:
-            self._site, url = _resolve_site(site, base_url)
-            self._auth = _resolve_auth(api_key, app_key, access_token, url)
+            self._site, url = resolve_site(site, base_url)
+            if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+                raise TypeError(
+                    f"transport must be an httpx.AsyncBaseTransport, got {type(transport).__name__}"
+                )
+            self._auth = resolve_auth(api_key, app_key, access_token, url)
+            retry = RetryTransport(
+                transport if transport is not None else _default_transport(cap),
+                max_retries=retries,
+                initial_retry_delay=first_delay,
+                max_retry_delay=last_delay,
+                max_rate_limit_wait=rate_wait,
+                max_response_bytes=cap,
+            )
             self._owns_http = True
             self._http = self._auth.attach(
                 httpx.AsyncClient(
                     base_url=url,
-                    transport=RetryTransport(
-                        transport if transport is not None else default_transport(),
-                        max_retries=max_retries,
-                        initial_retry_delay=initial_retry_delay,
-                        max_retry_delay=max_retry_delay,
-                        max_rate_limit_wait=max_rate_limit_wait,
-                    ),
-                    timeout=timeout,
+                    transport=retry,
+                    timeout=checked_timeout,
                     follow_redirects=False,
                     headers={
                         "User-Agent": f"ddcases/{__version__}",
                         "Accept": "application/json",
+                        # Only what _response_body can undo (httpx would add br/zstd when
+                        # brotli/zstandard happen to be installed).
+                        "Accept-Encoding": ACCEPT_ENCODING,
                     },
                     event_hooks={"response": [record_response]},
                 )
@@ -222,31 +252,25 @@ class CaseManagement:
         return await self.projects._fetch_all()
 
 
-def _resolve_site(site: str | None, base_url: str | None) -> tuple[str | None, str]:
-    if base_url is not None:
-        if not isinstance(base_url, str | httpx.URL) or not str(base_url):
-            raise ValueError(f"base_url must be a non-empty URL, got {base_url!r}")
-        return None, str(base_url)
-    chosen = site if site is not None else os.environ.get(ENV_SITE) or DEFAULT_SITE
-    if chosen not in SITES:
-        raise ValueError(f"unknown Datadog site {chosen!r}; expected one of {', '.join(SITES)}")
-    return chosen, f"https://api.{chosen}"
+_fallback_warned = False
 
 
-def _resolve_auth(
-    api_key: str | None, app_key: str | None, access_token: str | None, url: str
-) -> DatadogAuth:
-    if access_token:
-        return DatadogAuth(access_token=access_token, base_url=url)
-    api_key = api_key or os.environ.get(ENV_API_KEY)
-    app_key = app_key or os.environ.get(ENV_APP_KEY)
-    missing = [env for env, value in ((ENV_API_KEY, api_key), (ENV_APP_KEY, app_key)) if not value]
-    if missing:
-        raise ValueError(
-            f"missing Datadog credentials: set {' and '.join(missing)} (or pass "
-            "api_key=/app_key=), or pass access_token= for an OAuth app"
-        )
-    return DatadogAuth(api_key=api_key, app_key=app_key, base_url=url)
+def _default_transport(max_response_bytes: int) -> httpx.AsyncBaseTransport:
+    """Our aiohttp transport; httpx's own pool, with one warning, when aiohttp is missing."""
+    global _fallback_warned
+    try:
+        from ._aiohttp_transport import AiohttpTransport
+    except ImportError as exc:
+        if not _fallback_warned:
+            _fallback_warned = True
+            logger.warning(
+                "ddcases: %s, so requests go through httpx's own connection pool, measured "
+                "about 4x slower at concurrency 32 (bench/transport_choice.py); install aiohttp "
+                "for the default transport",
+                exc,
+            )
+        return httpx.AsyncHTTPTransport()
+    return AiohttpTransport(max_response_bytes=max_response_bytes)
 
 
 class _NoCookies(httpx.Cookies):

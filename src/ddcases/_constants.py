@@ -16,17 +16,27 @@ MAX_RETRY_DELAY = 8.0
 # Longest wait we accept for a rate-limit window (429 or X-RateLimit-Remaining: 0); past it the
 # caller gets RateLimitError at once with .retry_after set.
 DEFAULT_MAX_RATE_LIMIT_WAIT = 60.0
+# The largest response body accepted, after decompression: a live-shaped 100-case page is about
+# 0.2 MiB, so this is ~150 pages; a larger body is an UnexpectedResponseError, not an OOM.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 DEFAULT_SITE = "datadoghq.com"
-# The sites listed in openapi.yaml (servers[0].variables.site.enum).
+# The sites listed in openapi.yaml (servers[0].variables.site.enum): the reference page's six and
+# the three Datadog's official clients also know (../shared/reference/live-case-api.md).
 SITES: tuple[str, ...] = (
     "datadoghq.com",
     "us3.datadoghq.com",
     "us5.datadoghq.com",
     "ap1.datadoghq.com",
+    "ap2.datadoghq.com",
     "datadoghq.eu",
+    "uk1.datadoghq.com",
     "ddog-gov.com",
+    "us2.ddog-gov.com",
 )
+# Domains Datadog serves sites under: an unknown site below one of these is a new region and is
+# accepted (see _config).
+SITE_DOMAINS: tuple[str, ...] = ("datadoghq.com", "datadoghq.eu", "ddog-gov.com")
 
 ENV_API_KEY = "DD_API_KEY"
 ENV_APP_KEY = "DD_APP_KEY"
@@ -44,6 +54,10 @@ RATE_LIMIT_REMAINING_HEADER = "X-RateLimit-Remaining"
 RATE_LIMIT_RESET_HEADER = "X-RateLimit-Reset"
 RATE_LIMIT_NAME_HEADER = "X-RateLimit-Name"
 RETRY_AFTER_HEADER = "Retry-After"
+# Once a bucket's window runs out, requests are spaced period / limit apart, this much slower
+# than the limit, so that no window of the service's sees more than its limit however ours and
+# its are aligned (see _ratelimit).
+SPREAD_MARGIN = 0.05
 RETRY_AFTER_MS_HEADER = "retry-after-ms"
 
 # Statuses worth another attempt (openai-python _should_retry, minus 408/409 which Datadog

@@ -19,8 +19,10 @@ Tree (as in httpx/_exceptions.py)::
 Shape of openai-python's src/openai/_exceptions.py (one class per status) and its
 ``_make_status_error``; githubkit/exception.py gives RateLimitExceeded a ``retry_after``.
 Messages carry method, path, status and the service's titles/details (parsed in
-``_error_details``), never a header value; the request an error keeps, on its response or on
-the chained httpx error, has its credentials redacted.
+``_error_details``), never a header value. Nothing an error holds can reach a credential: the
+request it keeps, on its response or on the chained httpx error, is a copy with the credential
+headers redacted, and text that came from the server (error bodies, the response it keeps, a
+malformed status line) is scrubbed of the secrets of every open client.
 """
 
 from __future__ import annotations
@@ -29,15 +31,10 @@ from typing import Any
 
 import httpx
 
-from ._constants import (
-    RATE_LIMIT_LIMIT_HEADER,
-    RATE_LIMIT_NAME_HEADER,
-    RATE_LIMIT_PERIOD_HEADER,
-    RATE_LIMIT_REMAINING_HEADER,
-    RATE_LIMIT_RESET_HEADER,
-)
 from ._error_details import ErrorDetail, parse_error_details
-from ._logs import redact_headers
+from ._logs import redact_headers, scrub, scrub_bytes
+from ._ratelimit import RateLimitInfo, retry_after_seconds
+from ._response_body import BODY_ERROR
 
 __all__ = [
     "ApiConnectionError",
@@ -57,6 +54,7 @@ __all__ = [
     "make_status_error",
     "map_transport_error",
     "parse_error_details",
+    "redact_request",
     "scrub_transport_error",
 ]
 
@@ -124,11 +122,12 @@ class RateLimitError(ApiError):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
         headers = self.response.headers if self.response is not None else httpx.Headers()
-        self.limit = _int_header(headers, RATE_LIMIT_LIMIT_HEADER)
-        self.remaining = _int_header(headers, RATE_LIMIT_REMAINING_HEADER)
-        self.reset = _float_header(headers, RATE_LIMIT_RESET_HEADER)
-        self.period = _int_header(headers, RATE_LIMIT_PERIOD_HEADER)
-        self.name: str | None = headers.get(RATE_LIMIT_NAME_HEADER)
+        info = RateLimitInfo.from_headers(headers)  # values that aren't finite numbers: None
+        self.limit = info.limit
+        self.remaining = info.remaining
+        self.reset = info.reset
+        self.period = None if info.period is None else int(info.period)
+        self.name: str | None = info.name
 
 
 class ServerError(ApiError):
@@ -171,10 +170,12 @@ class CreateOutcomeUnknownError(DDCasesError):
     ) -> None:
         what = "project" if path.rstrip("/").endswith("/projects") else "case"
         failure = f"{status_code}" if status_code is not None else reason or "transport failure"
+        if status_code is not None and reason:
+            failure += f", {reason}"
         if response is not None:
-            details = "; ".join(str(d) for d in parse_error_details(response) if str(d))
+            details = _joined(parse_error_details(response))
             failure += f" ({details})" if details else ""
-        message = (
+        message = scrub(
             f"{method} {path} failed with {failure}: the request may or may not have created "
             f"the {what}; it was not retried to avoid a duplicate; "
             "check with search/list before retrying"
@@ -205,7 +206,10 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
     """
     status = response.status_code
     cls: type[ApiError]
-    if status >= 500:
+    body_error = response.extensions.get(BODY_ERROR)
+    if body_error:  # too large, or a Content-Encoding that does not decode (_response_body)
+        cls, reason = UnexpectedResponseError, str(body_error)
+    elif status >= 500:
         cls = ServerError
     elif 200 <= status < 300:
         cls = UnexpectedResponseError
@@ -219,7 +223,7 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
     message = f"{method} {path} -> {phrase}" if method else phrase
     if reason:
         message += f" ({reason})"
-    details = "; ".join(text for text in (str(e) for e in errors) if text)
+    details = _joined(errors, skip=response.reason_phrase)
     if details:
         message += f": {details}"
     kwargs: dict[str, Any] = {
@@ -230,10 +234,16 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
         "response": _scrubbed(response),
     }
     if cls is RateLimitError:
-        from ._transport import retry_after_seconds  # the transport owns the header parsing
+        return RateLimitError(
+            scrub(message), retry_after=retry_after_seconds(response.headers), **kwargs
+        )
+    return cls(scrub(message), **kwargs)
 
-        return RateLimitError(message, retry_after=retry_after_seconds(response.headers), **kwargs)
-    return cls(message, **kwargs)
+
+def _joined(errors: list[ErrorDetail], skip: str = "") -> str:
+    """The details' texts, each once, leaving out one that only repeats the reason phrase."""
+    texts = dict.fromkeys(text for text in map(str, errors) if text and text != skip)
+    return "; ".join(texts)
 
 
 def _has_request(response: httpx.Response) -> bool:
@@ -245,10 +255,28 @@ def _has_request(response: httpx.Response) -> bool:
 
 
 def _scrubbed(response: httpx.Response) -> httpx.Response:
-    """Swap the response's request for a copy without credentials: errors outlive requests and
-    end up in crash reports, and httpx only masks Authorization in its Headers repr."""
-    if _has_request(response):
-        response.request = _redacted(response.request)
+    """The response an error keeps: its request swapped for a copy without credentials (errors
+    outlive requests and end up in crash reports, and httpx only masks Authorization in its
+    Headers repr), and, when the server echoed a secret into the body or the headers, a copy
+    with it replaced."""
+    request = redact_request(response.request) if _has_request(response) else None
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        content = b""
+    clean_content = scrub_bytes(content)
+    items = response.headers.multi_items()
+    clean_items = [(k, scrub(v)) for k, v in items]
+    if clean_content is not content or clean_items != items:
+        response = httpx.Response(
+            response.status_code,
+            # the content is already decoded: don't let httpx decode it again
+            headers=[(k, v) for k, v in clean_items if k.lower() not in _BODY_FRAMING],
+            content=clean_content,
+            extensions=response.extensions,
+        )
+    if request is not None:
+        response.request = request
     return response
 
 
@@ -262,26 +290,26 @@ def scrub_transport_error(exc: httpx.TransportError) -> httpx.TransportError:
         request = exc.request
     except RuntimeError:  # no request attached
         return exc
-    exc.request = _redacted(request)
+    exc.request = redact_request(request)
     return exc
 
 
-def _redacted(req: httpx.Request) -> httpx.Request:
-    return httpx.Request(
-        req.method, req.url, headers=redact_headers(req.headers.multi_items()), extensions={}
-    )
+_BODY_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
-def _int_header(headers: httpx.Headers, name: str) -> int | None:
-    value = _float_header(headers, name)
-    return None if value is None else int(value)
-
-
-def _float_header(headers: httpx.Headers, name: str) -> float | None:
+def redact_request(req: httpx.Request) -> httpx.Request:
+    """A copy of ``req`` (method, URL, headers, body) with the credential headers redacted."""
     try:
-        return float(headers[name])
-    except (KeyError, ValueError):
-        return None
+        content: bytes = req.content
+    except httpx.RequestNotRead:
+        content = b""
+    return httpx.Request(
+        req.method,
+        req.url,
+        headers=redact_headers(req.headers.multi_items()),
+        content=content,
+        extensions={},
+    )
 
 
 def map_transport_error(exc: httpx.TransportError) -> ApiConnectionError:
@@ -304,4 +332,4 @@ def map_transport_error(exc: httpx.TransportError) -> ApiConnectionError:
     where = f"{method} {path}: " if method else ""
     detail = str(exc)
     cls = ApiTimeoutError if isinstance(exc, httpx.TimeoutException) else ApiConnectionError
-    return cls(f"{where}{kind}{': ' + detail if detail else ''}", method=method, path=path)
+    return cls(scrub(f"{where}{kind}{': ' + detail if detail else ''}"), method=method, path=path)

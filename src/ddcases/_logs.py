@@ -109,6 +109,26 @@ def _scrub(text: str, secrets: list[str]) -> str:
 redacting_filter = RedactingFilter()
 
 
+def scrub(text: str) -> str:
+    """``text`` with the secrets of every open client replaced by ``<redacted>``.
+
+    For text that came from elsewhere and ends up in an error: a server's error body that
+    echoes the request headers, a protocol error quoting a malformed line.
+    """
+    secrets = redacting_filter.secrets()
+    return _scrub(text, secrets) if secrets and any(s in text for s in secrets) else text
+
+
+def scrub_bytes(data: bytes) -> bytes:
+    """:func:`scrub` for bytes (a response body); returns ``data`` itself when it holds none."""
+    secrets = [s.encode() for s in redacting_filter.secrets()]
+    if not any(s in data for s in secrets):
+        return data
+    for secret in sorted(secrets, key=len, reverse=True):
+        data = data.replace(secret, REDACTED.encode())
+    return data
+
+
 def register_secrets(holder: SecretHolder) -> None:
     """Start scrubbing ``holder``'s secrets from logs; call when a client is created."""
     for name in REDACTED_LOGGERS:

@@ -21,7 +21,7 @@ import httpx
 from ddcases_api.client import AuthenticatedClient
 from ddcases_api.types import Response
 
-from ._exceptions import make_status_error, map_transport_error
+from ._exceptions import ApiError, make_status_error, map_transport_error
 
 if TYPE_CHECKING:
     from ._client import CaseManagement
@@ -99,19 +99,24 @@ class Resource:
         api: AuthenticatedClient = self._client._api_for_call()
         box: list[httpx.Response] = []
         token = _current.set(box)
+        unusable: ApiError | None = None
         try:
             result = await endpoint(*args, client=api, **kwargs)
         except httpx.TransportError as exc:
             raise map_transport_error(exc) from exc
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             # The generated parser choked on the body (JSONDecodeError is a ValueError).
             if not box:
                 raise
             response = box[-1]
             reason = None if response.is_error else f"body does not match the spec: {exc!r}"
-            raise make_status_error(response, reason=reason) from exc
+            unusable = make_status_error(response, reason=reason)
         finally:
             _current.reset(token)
+        if unusable is not None:
+            # Raised outside the handler: the parser's exception (a JSONDecodeError keeps the
+            # whole body in .doc, its frames the parsed dicts) must not ride along as context.
+            raise unusable
         response = box[-1] if box else _rebuild(result)
         # Timer handles made during the call (aiohttp's read timeout) captured this context, box
         # included, and asyncio keeps cancelled ones until it purges them: without this, up to

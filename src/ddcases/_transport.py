@@ -1,19 +1,22 @@
-"""RetryTransport: retries, 429 waits and X-RateLimit pacing around any AsyncBaseTransport.
+"""RetryTransport: retries, 429 waits and per-bucket rate-limit pacing around any transport.
 
 A wrapping transport (httpx docs/advanced/transports.md) so every generated call inherits the
 policy, in front of the network, a MockTransport or an ASGITransport alike. The decisions are
 small functions in the shape of openai-python's src/openai/_base_client.py
-(``_should_retry``, ``_calculate_retry_timeout``, ``_parse_retry_after_header``) and
-githubkit/retry.py; the shared pacing is githubkit/throttling.py's idea reduced to one window.
-Datadog's rate-limit headers: https://docs.datadoghq.com/api/latest/rate-limits/
+(``_should_retry``, ``_calculate_retry_timeout``) and githubkit/retry.py; pacing is
+githubkit/throttling.py's idea, kept per rate-limit bucket in ``_ratelimit``.
+
+Each attempt is bounded as a whole by the request's timeout (our aiohttp transport does that
+itself; for any other inner transport it is done here), and its body is read in full, capped
+and decoded (``_response_body``) before the response is returned, so a body cut short is
+retried (or reported as an unknown create outcome) like any other transport failure.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import random as _random
-import sys
+import re
 import time
 from collections.abc import Awaitable, Callable
 
@@ -22,19 +25,18 @@ import httpx
 from ._constants import (
     CREATE_PATHS,
     DEFAULT_MAX_RATE_LIMIT_WAIT,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
-    RATE_LIMIT_REMAINING_HEADER,
-    RATE_LIMIT_RESET_HEADER,
-    RETRY_AFTER_HEADER,
-    RETRY_AFTER_MS_HEADER,
     RETRY_STATUSES,
 )
-from ._exceptions import CreateOutcomeUnknownError, scrub_transport_error
+from ._exceptions import CreateOutcomeUnknownError, redact_request, scrub_transport_error
 from ._logs import logger
+from ._ratelimit import RateLimiter, retry_after_seconds
+from ._response_body import BODY_ERROR, BodyError, decode, failed, read_capped
 
-__all__ = ["RetryTransport"]
+__all__ = ["RetryTransport", "attempt_deadline", "is_create", "provably_unsent"]
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -43,50 +45,27 @@ Sleep = Callable[[float], Awaitable[None]]
 _RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 # Raised before a byte of the request was written: even a create may be re-sent.
 _UNSENT_EXCEPTIONS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# A path segment that is not a lower-case word (an id, a key, a UUID), for route names.
+_ID_SEGMENT = re.compile(r"/(?![a-z_]+(?:/|$))[^/]+")
+#: Request extension naming the operation (the generated client sets it), for pacing.
+ROUTE_EXTENSION = "ddcases.route"
 
 
 def is_create(request: httpx.Request) -> bool:
     """POST /api/v2/cases or POST /api/v2/cases/projects (after any base-path prefix)."""
-    path = request.url.path.rstrip("/")
-    return request.method == "POST" and path.endswith(CREATE_PATHS)
+    return request.method == "POST" and request.url.path.rstrip("/").endswith(CREATE_PATHS)
 
 
 def provably_unsent(exc: BaseException) -> bool:
-    """True when the request cannot have reached the service (a connect-phase failure).
-
-    httpx-aiohttp maps every aiohttp.ClientConnectionError, including ServerDisconnectedError
-    after the request was written, to httpx.ConnectTimeout, so with an aiohttp cause only a real
-    connect failure counts.
-    """
-    if not isinstance(exc, _UNSENT_EXCEPTIONS):
-        return False
-    cause = exc.__cause__
-    aiohttp = sys.modules.get("aiohttp")
-    if cause is None or aiohttp is None or not type(cause).__module__.startswith("aiohttp"):
-        return True
-    return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+    """True when the request cannot have reached the service (a connect-phase failure)."""
+    return isinstance(exc, _UNSENT_EXCEPTIONS)
 
 
-def retry_after_seconds(headers: httpx.Headers, now: float | None = None) -> float | None:
-    """The wait the service asks for: the largest of retry-after-ms, Retry-After (seconds or an
-    HTTP date) and X-RateLimit-Reset (seconds until the window resets), or None."""
-    waits: list[float] = []
-    if (ms := _float(headers.get(RETRY_AFTER_MS_HEADER))) is not None:
-        waits.append(ms / 1000)
-    if (value := headers.get(RETRY_AFTER_HEADER)) is not None:
-        seconds = _float(value)
-        if seconds is None:
-            try:
-                date = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                date = None
-            if date is not None:
-                seconds = date.timestamp() - (time.time() if now is None else now)
-        if seconds is not None:
-            waits.append(seconds)
-    if (reset := _float(headers.get(RATE_LIMIT_RESET_HEADER))) is not None:
-        waits.append(reset)
-    return max(0.0, *waits) if waits else None
+def attempt_deadline(request: httpx.Request) -> float | None:
+    """Seconds one attempt may take in all: the largest part of the request's timeout."""
+    parts = request.extensions.get("timeout") or {}
+    finite = [v for v in parts.values() if v is not None]
+    return max(finite) if finite else None
 
 
 def backoff_delay(
@@ -96,27 +75,38 @@ def backoff_delay(
     return min(initial * 2.0**retries_done, maximum) * (1 - 0.25 * random())
 
 
+def route_of(request: httpx.Request) -> str:
+    """What a rate-limit bucket is learnt for: the operation, or the path with ids elided."""
+    route = request.extensions.get(ROUTE_EXTENSION)
+    if route is None:
+        route = request.method + _ID_SEGMENT.sub("/{}", request.url.path)
+    return str(route)
+
+
 class RetryTransport(httpx.AsyncBaseTransport):
     """Retries, rate-limit waits and pacing around ``inner``.
 
     Usage::
 
-        transport = RetryTransport(default_transport(), max_retries=2)
+        transport = RetryTransport(AiohttpTransport(), max_retries=2)
         client = httpx.AsyncClient(base_url=..., transport=transport)
 
     **Parameters:**
 
     * **inner** - the transport that sends: network, MockTransport, ASGITransport.
     * **max_retries** - extra attempts after the first (429, 500, 502, 503, 504, connection
-      errors, timeouts). A create (POST /api/v2/cases, POST /api/v2/cases/projects) is retried
-      only after a 429 or a connect-phase failure; any other failure raises
-      CreateOutcomeUnknownError at once.
+      errors, timeouts): the server sees at most ``1 + max_retries`` attempts. A create (POST
+      /api/v2/cases, POST /api/v2/cases/projects) is retried only after a 429 or a
+      connect-phase failure; any other failure raises CreateOutcomeUnknownError at once.
     * **max_rate_limit_wait** - the longest wait accepted for a 429 or an exhausted window;
       past it the 429 is returned at once (the caller raises RateLimitError with retry_after).
+    * **max_response_bytes** - the largest body accepted from an inner transport that does not
+      cap bodies itself.
     * **sleep**, **clock**, **wall_clock**, **random** - injectable so tests never wait.
 
-    Each response is read in full before it is returned, so a body cut short is retried (or
-    reported as an unknown create outcome) like any other transport failure.
+    Worst case of one call: ``(1 + max_retries)`` attempts of at most the timeout each, plus
+    the waits between them (each at most ``max_retry_delay``, or a rate-limit wait of at most
+    ``max_rate_limit_wait``).
     """
 
     def __init__(
@@ -127,6 +117,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
         initial_retry_delay: float = INITIAL_RETRY_DELAY,
         max_retry_delay: float = MAX_RETRY_DELAY,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -142,29 +133,37 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 raise ValueError(f"{name} must be >= 0 seconds, got {delay}")
         self.inner = inner
         self.max_retries = max_retries
-        self.max_rate_limit_wait = max_rate_limit_wait
         self.initial_retry_delay = initial_retry_delay
         self.max_retry_delay = max_retry_delay
+        self.max_response_bytes = max_response_bytes
         self._sleep = sleep
-        self._clock = clock
         self._wall_clock = wall_clock
         self._random = random
-        # Shared window: while _remaining <= 0 and clock() < _reset_at, requests wait.
-        self._remaining: int | None = None
-        self._reset_at = 0.0
-        self._lock = asyncio.Lock()
+        self.limiter = RateLimiter(
+            max_wait=max_rate_limit_wait, clock=clock, sleep=sleep, wall_clock=wall_clock
+        )
+        # Our aiohttp transport bounds each attempt and reads the body itself.
+        self._inner_reads = bool(getattr(inner, "reads_bodies", False))
+
+    @property
+    def max_rate_limit_wait(self) -> float:
+        return self.limiter.max_wait
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.inner!r}, max_retries={self.max_retries})"
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         create = is_create(request)
+        limiter = self.limiter
+        route = route_of(request)
         retries = 0
         while True:
-            await self._pace()
+            bucket = limiter.bucket(route)
+            await limiter.acquire(bucket)
             try:
-                response = await _buffered(await self.inner.handle_async_request(request), request)
+                response = await self._attempt(request)
             except _RETRY_EXCEPTIONS as exc:
+                limiter.release(bucket)
                 if create and not provably_unsent(exc):
                     raise CreateOutcomeUnknownError(
                         method=request.method, path=request.url.path, reason=type(exc).__name__
@@ -173,33 +172,51 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     raise
                 delay = self._backoff(retries)
                 self._log(request, type(exc).__name__, retries, delay)
+            except BaseException:
+                limiter.release(bucket)
+                raise
             else:
-                self._observe(response)
+                limiter.observe(bucket, route, response.status_code, response.headers)
                 status = response.status_code
-                if create and status >= 500:
-                    await response.aread()  # the message carries the service's details
+                if create and (status >= 500 or response.extensions.get(BODY_ERROR)):
                     raise CreateOutcomeUnknownError(
                         method=request.method,
                         path=request.url.path,
                         status_code=status,
+                        reason=str(response.extensions.get(BODY_ERROR) or ""),
                         response=response,
                     )
                 if status not in RETRY_STATUSES or retries >= self.max_retries:
                     return response
                 hint = retry_after_seconds(response.headers, self._wall_clock())
-                if status == 429 and hint is not None and hint > self.max_rate_limit_wait:
-                    return response
-                if hint is not None and hint <= self.max_rate_limit_wait:
-                    delay = hint
-                else:
-                    delay = self._backoff(retries)
-                await response.aclose()
+                if hint is not None and hint > self.max_rate_limit_wait:
+                    if status == 429:
+                        return response  # not worth waiting for: RateLimitError at once
+                    hint = None
+                # (a 429's wait also holds the whole bucket: other requests wait in acquire)
+                delay = hint if hint is not None else self._backoff(retries)
                 self._log(request, str(status), retries, delay)
             retries += 1
-            await self._sleep(delay)
+            if delay > 0:
+                await self._sleep(delay)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        if self._inner_reads:
+            return await self.inner.handle_async_request(request)
+        deadline = attempt_deadline(request)
+        try:
+            async with asyncio.timeout(deadline):
+                response = await self.inner.handle_async_request(request)
+                return await _read(response, request, self.max_response_bytes)
+        except TimeoutError:
+            # Raised outside the timeout's scope; whether the request was written is unknown.
+            pass
+        raise httpx.ReadTimeout(
+            f"no complete answer within the {deadline}s timeout", request=redact_request(request)
+        )
 
     def _backoff(self, retries_done: int) -> float:
         return backoff_delay(
@@ -208,40 +225,6 @@ class RetryTransport(httpx.AsyncBaseTransport):
             maximum=self.max_retry_delay,
             random=self._random,
         )
-
-    def _observe(self, response: httpx.Response) -> None:
-        """Remember the window the service reports (Remaining/Reset, or a 429's wait)."""
-        headers = response.headers
-        remaining = _float(headers.get(RATE_LIMIT_REMAINING_HEADER))
-        if response.status_code == 429:
-            wait = retry_after_seconds(headers, self._wall_clock())
-            if wait is not None:
-                self._remaining, self._reset_at = 0, self._clock() + wait
-        elif remaining is not None:
-            reset = _float(headers.get(RATE_LIMIT_RESET_HEADER))
-            if reset is not None:
-                self._remaining, self._reset_at = int(remaining), self._clock() + reset
-
-    async def _pace(self) -> None:
-        """Wait for the window to reset when it is spent, instead of spending a 429.
-
-        The lock makes waiters take their turn: each one that goes reserves one request of the
-        remaining budget, so N tasks don't all rush into a window that has room for fewer.
-        A wait longer than max_rate_limit_wait is not taken: the request goes and its 429
-        reaches the caller as RateLimitError.
-        """
-        async with self._lock:
-            if self._remaining is None:
-                return
-            if self._remaining <= 0:
-                wait = self._reset_at - self._clock()
-                if 0 < wait <= self.max_rate_limit_wait:
-                    logger.debug("rate limit window spent; pacing %.2fs until it resets", wait)
-                    await self._sleep(wait)
-                if wait <= self.max_rate_limit_wait:
-                    self._remaining = None  # a fresh window of unknown size
-                    return
-            self._remaining -= 1
 
     def _log(self, request: httpx.Request, why: str, retries: int, delay: float) -> None:
         logger.info(
@@ -255,28 +238,35 @@ class RetryTransport(httpx.AsyncBaseTransport):
         )
 
 
-async def _buffered(response: httpx.Response, request: httpx.Request) -> httpx.Response:
-    """Read the body inside the retry loop; return a response over the raw (still encoded)
-    bytes so the client decodes it exactly as it would have."""
+async def _read(response: httpx.Response, request: httpx.Request, cap: int) -> httpx.Response:
+    """Read the body of an inner transport's response within ``cap``; return a response over
+    the decoded bytes (or one carrying the body error, see ``_response_body``)."""
     if response.is_stream_consumed:  # built from bytes (MockTransport): already in memory
+        raw = response.content
+        if len(raw) > cap:
+            return failed(response, BodyError(f"the response body is larger than {cap:,} bytes"))
         return response
     try:
-        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        raw = await read_capped(response.aiter_raw(), cap)
+        content = decode(raw, response.headers.get("Content-Encoding"), cap)
+    except BodyError as exc:
+        return failed(_with_request(response, request), exc)
     finally:
         await response.aclose()
+    headers = [
+        (k, v)
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-encoding", "content-length")
+    ]
     return httpx.Response(
         response.status_code,
-        headers=response.headers,
-        stream=httpx.ByteStream(raw),
+        headers=headers,
+        content=content,
         request=request,
         extensions=response.extensions,
     )
 
 
-def _float(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
+def _with_request(response: httpx.Response, request: httpx.Request) -> httpx.Response:
+    response.request = request
+    return response

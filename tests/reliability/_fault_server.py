@@ -31,12 +31,16 @@ import httpx
 
 __all__ = [
     "Close",
+    "Drip",
+    "Echo",
     "FaultServer",
     "Forward",
     "Hang",
+    "Raw",
     "Reply",
     "Reset",
     "Seen",
+    "Stream",
     "Truncated",
     "closed_port",
     "within",
@@ -47,18 +51,57 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclasses.dataclass(frozen=True)
 class Reply:
-    """Answer with exactly this status, body and content type."""
+    """Answer with exactly this status, body and content type; ``close_after`` then closes the
+    connection (FIN) instead of keeping it alive, without saying ``Connection: close``."""
 
     status: int
     body: bytes = b""
     content_type: str | None = "application/json"
     headers: tuple[tuple[str, str], ...] = ()
-    reason: str | None = None
+    reason: str | bytes | None = None
+    close_after: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
 class Forward:
-    """Answer as the emulator does (the default for unplanned requests)."""
+    """Answer as the emulator does (the default for unplanned requests), plus ``headers``."""
+
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Raw:
+    """Write exactly these bytes as the answer (protocol garbage of any kind); then close the
+    connection, or with ``keep_open`` go on reading the next request on it."""
+
+    data: bytes
+    keep_open: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Drip:
+    """Send ``data`` (a whole answer) one byte every ``interval`` seconds."""
+
+    data: bytes
+    interval: float = 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Stream:
+    """Send ``head``, then ``chunk`` ``count`` times, then close: a large body made on the fly,
+    so the server's own memory stays small."""
+
+    head: bytes
+    chunk: bytes
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Echo:
+    """Answer ``status`` with an HTML page quoting the request's headers (a debugging proxy, a
+    WAF page)."""
+
+    status: int = 403
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,7 +138,7 @@ class Truncated:
     status: int = 200
 
 
-Action = Reply | Forward | Reset | Close | Hang | Truncated
+Action = Reply | Forward | Reset | Close | Hang | Truncated | Raw | Drip | Echo | Stream
 
 
 @dataclasses.dataclass(frozen=True)
@@ -285,15 +328,41 @@ class FaultServer:
             )
             await writer.drain()
             return False
+        if isinstance(action, Raw):
+            writer.write(action.data)
+            await writer.drain()
+            return action.keep_open
+        if isinstance(action, Drip):
+            for i in range(len(action.data)):
+                writer.write(action.data[i : i + 1])
+                await writer.drain()
+                if await _stopped(self._stopping, action.interval):
+                    return False
+            return True
+        if isinstance(action, Stream):
+            writer.write(action.head)
+            for _ in range(action.count):
+                writer.write(action.chunk)
+                await writer.drain()
+            return False
+        if isinstance(action, Echo):
+            quoted = "".join(f"<li>{k}: {v}</li>" for k, v in seen.headers).encode()
+            page = b"<html><body><h1>Request blocked</h1><ul>" + quoted + b"</ul></body></html>"
+            writer.write(_head(action.status, None, "text/html", (), len(page)) + page)
+            await writer.drain()
+            return True
         if isinstance(action, Forward):
             status, headers, body = await self._forward(seen)
-            writer.write(_head(status, None, None, headers, len(body)) + body)
+            writer.write(_head(status, None, None, headers + action.headers, len(body)) + body)
         else:
             extra = action.headers
             writer.write(
                 _head(action.status, action.reason, action.content_type, extra, len(action.body))
                 + action.body
             )
+            if action.close_after:
+                await writer.drain()
+                return False
         await writer.drain()
         return True
 
@@ -313,17 +382,26 @@ class FaultServer:
 
 def _head(
     status: int,
-    reason: str | None,
+    reason: str | bytes | None,
     content_type: str | None,
     headers: tuple[tuple[str, str], ...],
     length: int,
 ) -> bytes:
     phrase = reason if reason is not None else _REASONS.get(status, "Unknown")
-    lines = [f"HTTP/1.1 {status} {phrase}", f"Content-Length: {length}"]
+    raw_phrase = phrase if isinstance(phrase, bytes) else phrase.encode("latin-1")
+    lines = [f"Content-Length: {length}"]
     if content_type is not None:
         lines.append(f"Content-Type: {content_type}")
     lines += [f"{k}: {v}" for k, v in headers]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return b"HTTP/1.1 %d %s\r\n" % (status, raw_phrase) + head
+
+
+async def _stopped(stopping: asyncio.Event, seconds: float) -> bool:
+    """Wait ``seconds``; True if the server is shutting down meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), seconds)
+    return stopping.is_set()
 
 
 _REASONS = {

@@ -1,0 +1,167 @@
+"""Issue 8 §4: CaseManagement's arguments are checked at construction, each error naming the
+argument; and issue 9's sites: the known ones, new ones under Datadog's domains, typos refused."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from ddcases import CaseManagement
+
+KEYS = {"api_key": "a" * 32, "app_key": "b" * 40}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "names"),
+    [
+        ({"api_key": 123}, TypeError, "api_key must be a str, got int"),
+        ({"api_key": b"abc"}, TypeError, "api_key must be a str, got bytes"),
+        ({"app_key": ["x"]}, TypeError, "app_key must be a str, got list"),
+        ({"api_key": ""}, ValueError, "api_key is empty"),
+        ({"app_key": ""}, ValueError, "app_key is empty"),
+        ({"api_key": "abc\n"}, ValueError, "api_key contains whitespace"),
+        ({"access_token": "tok en"}, ValueError, "access_token contains whitespace"),
+        ({"access_token": ""}, ValueError, "access_token is empty"),
+        ({"timeout": "5"}, TypeError, "timeout must be a number of seconds, got str '5'"),
+        ({"timeout": True}, TypeError, "timeout must be a number of seconds"),
+        ({"timeout": -1}, ValueError, "timeout must be a finite number of seconds > 0, got -1"),
+        ({"timeout": 0}, ValueError, "timeout must be a finite number of seconds > 0, got 0"),
+        ({"timeout": float("nan")}, ValueError, "timeout must be a finite number"),
+        ({"timeout": float("inf")}, ValueError, "timeout must be a finite number"),
+        ({"timeout": httpx.Timeout(5, read=-1)}, ValueError, "timeout.read must be a finite"),
+        ({"timeout": httpx.Timeout(float("inf"))}, ValueError, "timeout.connect must be a"),
+        ({"max_retries": -1}, ValueError, "max_retries must be >= 0, got -1"),
+        ({"max_retries": 2.5}, TypeError, "max_retries must be an int, got float"),
+        ({"max_retries": "3"}, TypeError, "max_retries must be an int, got str"),
+        ({"max_rate_limit_wait": float("nan")}, ValueError, "max_rate_limit_wait must be a"),
+        ({"max_rate_limit_wait": -5}, ValueError, "max_rate_limit_wait must be a finite"),
+        ({"max_retry_delay": float("inf")}, ValueError, "max_retry_delay must be a finite"),
+        ({"max_response_bytes": 0}, ValueError, "max_response_bytes must be >= 1, got 0"),
+        ({"max_response_bytes": 1e6}, TypeError, "max_response_bytes must be an int"),
+        ({"base_url": "localhost:8126"}, ValueError, "base_url must be an absolute http://"),
+        ({"base_url": "not a url"}, ValueError, "base_url must be an absolute http://"),
+        ({"base_url": "ftp://example.com"}, ValueError, "base_url must be an absolute http://"),
+        ({"base_url": "http://"}, ValueError, "base_url must be an absolute http://"),
+        ({"base_url": "http://h/?a=1"}, ValueError, "base_url must not have a query"),
+        ({"base_url": 8126}, TypeError, "base_url must be a str or httpx.URL, got int"),
+        ({"site": 5}, TypeError, "site must be a str"),
+        ({"transport": object()}, TypeError, "transport must be an httpx.AsyncBaseTransport"),
+    ],
+)
+def test_bad_arguments_fail_at_construction_naming_the_argument(
+    kwargs: dict[str, Any], error: type[Exception], names: str
+) -> None:
+    arguments = {**KEYS, **kwargs}
+    with pytest.raises(error) as info:
+        CaseManagement(**arguments)
+    assert str(info.value).startswith(names), str(info.value)
+    # A credential is never quoted back.
+    for value in kwargs.values():
+        if isinstance(value, str) and len(value) > 3 and "key" in str(kwargs):
+            assert value not in str(info.value)
+
+
+def test_an_empty_key_does_not_fall_back_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DD_API_KEY", "c" * 32)
+    monkeypatch.setenv("DD_APP_KEY", "d" * 40)
+    with pytest.raises(ValueError, match=r"^api_key is empty"):
+        CaseManagement(api_key="")
+    CaseManagement()  # the environment alone is fine
+
+
+def test_a_key_from_the_environment_is_checked_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_API_KEY", "c" * 32 + "\n")
+    monkeypatch.setenv("DD_APP_KEY", "d" * 40)
+    with pytest.raises(ValueError, match=r"^the DD_API_KEY environment variable contains"):
+        CaseManagement()
+
+
+@pytest.mark.parametrize(
+    "timeout", [2, 2.5, httpx.Timeout(5.0), httpx.Timeout(30, connect=10), httpx.Timeout(None)]
+)
+def test_good_timeouts_are_accepted(timeout: float | httpx.Timeout) -> None:
+    CaseManagement(**KEYS, timeout=timeout)
+
+
+NEW_SITES = ("ap2.datadoghq.com", "uk1.datadoghq.com", "us2.ddog-gov.com")
+
+
+@pytest.mark.parametrize("site", NEW_SITES)
+async def test_the_three_newer_sites_are_known(site: str) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(404, json={"errors": ["Not Found"]})
+
+    async with CaseManagement(**KEYS, site=site, transport=httpx.MockTransport(handler)) as dd:
+        assert dd.site == site
+        assert dd.base_url == f"https://api.{site}"
+        with pytest.raises(Exception, match="404"):
+            await dd.cases.get("SEC-1")
+    assert seen[0].url.host == f"api.{site}"
+
+
+@pytest.mark.parametrize("site", ["ap3.datadoghq.com", "eu2.datadoghq.eu", "us4.ddog-gov.com"])
+def test_a_new_site_under_a_datadog_domain_is_accepted(site: str) -> None:
+    """Datadog adds sites: refusing a real new one would lock its users out until a release."""
+    dd = CaseManagement(**KEYS, site=site)
+    assert dd.base_url == f"https://api.{site}"
+
+
+@pytest.mark.parametrize(
+    ("site", "hint"),
+    [
+        ("datadoghq.cmo", "did you mean 'datadoghq.com'?"),
+        ("us5.datadoghq.co", "did you mean 'us5.datadoghq.com'?"),
+        ("datadog.eu", "did you mean 'datadoghq.eu'?"),
+        ("app.datadoghq.com", "the site is the part after 'app'."),
+        ("api.datadoghq.eu", "the site is the part after 'api'."),
+        ("https://api.datadoghq.com", "a URL goes in base_url="),
+        ("a.b.datadoghq.com", "known sites:"),
+        ("example.com", "known sites:"),
+    ],
+)
+def test_a_site_that_is_not_datadogs_is_refused_with_a_hint(site: str, hint: str) -> None:
+    with pytest.raises(ValueError, match=r"^unknown Datadog site") as info:
+        CaseManagement(**KEYS, site=site)
+    assert hint in str(info.value)
+    assert "ap2.datadoghq.com" in str(info.value)  # the list of known sites is complete
+
+
+def test_dd_site_is_checked_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_SITE", "datadoghq.cmo")
+    with pytest.raises(ValueError, match="in the DD_SITE environment variable"):
+        CaseManagement(**KEYS)
+
+
+def test_a_missing_aiohttp_falls_back_with_one_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    import ddcases._client as client_module
+
+    monkeypatch.setitem(sys.modules, "ddcases._aiohttp_transport", None)  # import fails
+    monkeypatch.setattr(client_module, "_fallback_warned", False)
+    caplog.set_level(logging.WARNING, logger="ddcases")
+    first = CaseManagement(**KEYS)
+    second = CaseManagement(**KEYS)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "ddcases"]
+    assert len(warnings) == 1
+    assert "httpx's own connection pool" in warnings[0]
+    assert "4x slower" in warnings[0]
+    assert "install aiohttp" in warnings[0]
+    for dd in (first, second):
+        assert isinstance(dd._http._transport.inner, httpx.AsyncHTTPTransport)  # type: ignore[attr-defined]
