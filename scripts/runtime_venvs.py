@@ -2,7 +2,7 @@
 
 Usage: python scripts/runtime_venvs.py [NAME ...]   (default: all; prints each venv's python)
 
-A vendored copy runs with only httpx and attrs; orjson, aiohttp + httpx-aiohttp and the
+A vendored copy runs with only httpx and attrs; orjson, aiohttp and the
 emulator's packages are optional (README, "Vendoring"). One venv has everything, one lacks
 each optional group, one has only the required packages. Each is built from the exact pins in
 requirements/dev.txt under .venv-runtime/NAME, without pip itself, and rebuilt only when its
@@ -27,7 +27,7 @@ PINS = ROOT / "requirements" / "dev.txt"
 REQUIRED = ("httpx", "attrs")
 OPTIONAL = {
     "orjson": ("orjson",),
-    "aiohttp": ("aiohttp", "httpx-aiohttp"),
+    "aiohttp": ("aiohttp",),
     "emulator": ("starlette", "uvicorn", "pydantic"),
 }
 # What a user's tests need to use the vendored pytest plugin.

@@ -60,10 +60,12 @@ class _Connector(aiohttp.TCPConnector):
     """TCPConnector that records that a connection was acquired and, for requests other than
     GET, skips pooled connections the server has already closed (see the module docstring)."""
 
-    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:  # noqa: ASYNC109
+    async def connect(self, req: Any, *args: Any, **kwargs: Any) -> Any:
+        # (traces, timeout) passed through unnamed: a parameter named timeout on an async
+        # function is ASYNC109, and a noqa for it is RUF100 under ruff's default rules.
         careful = req.method not in _SAFE_METHODS
         for _ in range(64):  # each discarded connection leaves the pool; this ends quickly
-            conn = await super().connect(req, traces, timeout)
+            conn = await super().connect(req, *args, **kwargs)
             if careful and _peer_gone(conn):
                 conn.close()
                 continue

@@ -1,5 +1,5 @@
 """A vendored copy works in a venv holding only its runtime dependencies, with or without each
-optional one (orjson, aiohttp + httpx-aiohttp, the emulator's packages), and never needs ddcases.
+optional one (orjson, aiohttp, the emulator's packages), and never needs ddcases.
 
 The venvs are built once from the pinned wheels and cached (scripts/runtime_venvs.py).
 """
