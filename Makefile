@@ -87,8 +87,10 @@ demo: $(STAMP)
 # make vendor-check DEST=dir NAME=pkg[.sub]: was the copy edited by hand, is it behind openapi.yaml?
 VENDOR_USAGE := usage: make vendor DEST=dir NAME=pkg[.sub] [EMULATOR=1] [FORCE=1]
 INVOKED_FROM := $(or $(PWD),$(CURDIR))
+# check-generated first: the stamp records the spec's hash, so generated/ must come from it.
 vendor: $(STAMP)
 	@test -n "$(DEST)" -a -n "$(NAME)" || { echo "$(VENDOR_USAGE)"; exit 2; }
+	@$(MAKE) -s check-generated > /dev/null || { echo "generated/ is stale: run 'make generate' first"; exit 1; }
 	@$(BIN)/python scripts/vendor.py --base "$(INVOKED_FROM)" --dest "$(DEST)" --name "$(NAME)" \
 	  $(if $(filter 1 yes true,$(EMULATOR)),--with-emulator) $(if $(filter 1 yes true,$(FORCE)),--force)
 

@@ -14,6 +14,7 @@ the import blocks are sorted with ruff's default settings, so the copy passes a 
 ``ruff check`` and ``mypy --strict``. Re-vendoring updates a copy in place (modules that no
 longer exist are removed) and refuses, without touching anything, to overwrite hand edits
 unless --force is given. A relative DIR is relative to --base (default: the current directory).
+`make vendor` first checks that generated/ is what openapi.yaml generates (the stamp says so).
 """
 
 from __future__ import annotations
