@@ -4,9 +4,11 @@ Usage: python scripts/readme_code.py typecheck     (part of `make typecheck`)
        python scripts/readme_code.py list          (the blocks, where they are, how they run)
 
 Each ```python block becomes a module whose line numbers are the README's (the block is padded
-with blank lines), so mypy points at README.md lines. A block that defines ``test_*`` functions is
-a pytest file; any other block is a script. tests/test_readme.py type-checks every block and
-everything under examples/ with ``mypy --strict`` and runs each against the emulator.
+with blank lines), so mypy points at README.md lines. Every block is a complete program a reader
+can copy: a block that defines ``test_*`` functions is a pytest file, any other block a script
+(``asyncio.run(main())``; a bare top-level ``await`` is a fragment, and mypy says so).
+tests/test_readme.py type-checks every block and everything under examples/ with
+``mypy --strict`` and runs each against the emulator.
 
 PENDING names the blocks and examples that cannot pass until other work lands, with the reason:
 `make typecheck` skips them (and says so), and tests/test_readme.py marks them strict xfail, so

@@ -94,7 +94,7 @@ def build(tmp: Path, name: str, *, with_emulator: bool) -> Path:
         shutil.copytree(source, copy.joinpath(*place), ignore=IGNORE)
     if not with_emulator:
         for sub in EMULATOR_ONLY:
-            shutil.rmtree(copy / sub)
+            shutil.rmtree(copy / sub, ignore_errors=True)
     for path in sorted(copy.rglob("*.py")):
         parts = path.relative_to(copy).parts
         file_pkg = parts[:-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ._coverage import facade_methods, facade_methods_in, gaps
+from ._coverage import facade_methods, facade_methods_from, facade_methods_in, gaps
 from ._spec import operations, snake
 
 
@@ -39,6 +39,30 @@ def test_facade_methods_are_found_through_private_helpers() -> None:
         "ddcases_api.api.case_management.get_projects": ["dd.projects.list"],
         "ddcases_api.api.case_management.get_case": ["dd.projects.get"],
     }
+
+
+def test_methods_inherited_from_a_private_module_count_for_the_namespace() -> None:
+    edits = textwrap.dedent(
+        """
+        from ddcases_api.api.case_management import update_case_title
+
+        _TITLE = update_case_title.asyncio_detailed
+
+        class CaseEdits:
+            async def retitle(self, case, title):
+                return await self._call(_TITLE, case, title)
+        """
+    )
+    cases = textwrap.dedent(
+        """
+        from ._case_edits import CaseEdits
+
+        class Cases(CaseEdits):
+            async def get(self, ref): ...
+        """
+    )
+    found = facade_methods_from({"_case_edits": edits, "cases": cases})
+    assert found == {"ddcases_api.api.case_management.update_case_title": ["dd.cases.retitle"]}
 
 
 def test_the_real_facade_is_read_the_same_way() -> None:

@@ -25,7 +25,13 @@ CASE = {
     "data": {
         "id": "c-1",
         "type": "case",
-        "attributes": {"key": "K-1", "title": "Disk full", "status": "SOMETHING_NEW"},
+        "attributes": {
+            "key": "K-1",
+            "title": "Disk full",
+            "status": "SOMETHING_NEW",
+            "priority": "P1",
+            "created_at": "2026-01-24T00:47:45.123456789Z",
+        },
     }
 }
 seen: list[tuple[str, str | None]] = []
