@@ -5,8 +5,9 @@ only client cost differs. Measures, as in issue 5 §4:
 
   (a) fetch + parse of a 100-case live-shaped page: median per call;
   (b) `get` of one case at concurrency 1 and 32: requests per second;
-  (c) walking 10,000 cases (100 pages of 100) with 20 ms server latency and 20 ms of caller work
-      per page, prefetch on and off: wall time and peak memory growth (fresh process each);
+  (c) walking 10,000 cases (100 pages of 100) at 20 ms server latency: with no work between
+      pages, prefetch=4 against sequential; with 20 ms of caller work a page, prefetch=True
+      against sequential: wall time and peak memory growth (fresh process each);
   (d) import time, fresh interpreter each, less a bare `python -c pass`: median of 7.
 
 Prints the machine, every median, the ratios, PASS/MISS per goal, and a Markdown table for the
@@ -41,7 +42,8 @@ from _server import serve, stats
 WALK_PAGES = 100
 PAGE_SIZE = 100
 WALK_LATENCY = 0.02
-WALK_WORK = 0.02
+WALK_WORK = 0.02  # the caller's work a page, in the walk with work
+WALK_AHEAD = 4  # prefetch in the walk without work
 IMPORT_RUNS = 7
 DDCASES_IMPORT = "from ddcases import CaseManagement"
 OFFICIAL_IMPORT = "import datadog_api_client.v2.api.case_management_api"
@@ -78,7 +80,7 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-async def _walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
+async def _walk(base_url: str, prefetch: int, work: float, trace: bool) -> dict[str, float]:
     from ddcases import CaseManagement
 
     async with CaseManagement(api_key=API_KEY, app_key=APP_KEY, base_url=base_url) as dd:
@@ -90,17 +92,19 @@ async def _walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
             tracemalloc.start()
         ids: set[str] = set()
         rss_peak = rss_before
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         async for page in dd.cases.search(page_size=PAGE_SIZE, prefetch=prefetch).pages():
             ids.update(case.id for case in page.items)
             rss_peak = max(rss_peak, _rss_mb())  # sampled once a page, while it is held
-            await asyncio.sleep(WALK_WORK)  # the caller's work on this page
-        seconds = time.perf_counter() - start
+            if work:
+                await asyncio.sleep(work)  # the caller's work on this page
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else 0.0
         tracemalloc.stop()
         served = stats(base_url)
     return {
         "seconds": seconds,
+        "cpu_ms_per_page": cpu / WALK_PAGES * 1e3,
         "cases": len(ids),
         "requests": served["requests"],
         "max_page": served["max_page"],
@@ -109,7 +113,7 @@ async def _walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
     }
 
 
-def walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
+def walk(base_url: str, prefetch: int, work: float, trace: bool = False) -> dict[str, float]:
     """One walk in a fresh interpreter, so that no other bench's garbage is in its memory."""
     out = subprocess.run(
         [
@@ -118,7 +122,9 @@ def walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
             "--walk",
             base_url,
             "--prefetch",
-            str(int(prefetch)),
+            str(prefetch),
+            "--work",
+            str(work),
             "--trace",
             str(int(trace)),
         ],
@@ -128,6 +134,77 @@ def walk(base_url: str, prefetch: bool, trace: bool) -> dict[str, float]:
     ).stdout
     result: dict[str, float] = json.loads(out.splitlines()[-1])
     return result
+
+
+def walk_rows() -> list[Row]:
+    """(c): the walk without work (prefetch=4 vs sequential) and with work (True vs sequential)."""
+    with serve(latency=WALK_LATENCY, pages=WALK_PAGES, page_size=PAGE_SIZE) as base:
+        runs = {
+            ("no work", "sequential"): walk(base, 0, 0.0),
+            ("no work", f"prefetch={WALK_AHEAD}"): walk(base, WALK_AHEAD, 0.0),
+            ("20 ms work", "sequential"): walk(base, 0, WALK_WORK),
+            ("20 ms work", "prefetch=True"): walk(base, 1, WALK_WORK),
+        }
+        traced = {
+            "sequential": walk(base, 0, 0.0, trace=True),
+            f"prefetch={WALK_AHEAD}": walk(base, WALK_AHEAD, 0.0, trace=True),
+        }
+    for (load, how), w in runs.items():
+        print(
+            f"(c) walk, {load}, {how}: {w['seconds']:.2f} s, client CPU "
+            f"{w['cpu_ms_per_page']:.1f} ms a page, {w['cases']:.0f} distinct cases, "
+            f"{w['requests']:.0f} requests (highest page {w['max_page']:.0f}), "
+            f"peak RSS growth {w['rss_growth_mb']:.1f} MB"
+        )
+    print(
+        "(c) traced peak, no work: "
+        + ", ".join(f"{how} {w['traced_peak_mb']:.1f} MB" for how, w in traced.items())
+    )
+    complete = all(
+        w["cases"] == WALK_PAGES * PAGE_SIZE and w["requests"] == WALK_PAGES
+        for w in (*runs.values(), *traced.values())
+    )
+    seq, ahead = runs[("no work", "sequential")], runs[("no work", f"prefetch={WALK_AHEAD}")]
+    work_seq, work_pre = runs[("20 ms work", "sequential")], runs[("20 ms work", "prefetch=True")]
+    no_work_speedup = seq["seconds"] / ahead["seconds"]
+    work_speedup = work_seq["seconds"] / work_pre["seconds"]
+    growth = max(
+        *(w["traced_peak_mb"] for w in traced.values()),
+        *(w["rss_growth_mb"] for w in runs.values()),
+    )
+    cases = f"{WALK_PAGES * PAGE_SIZE:,}"
+    return [
+        Row(
+            f"(c) walk {cases} cases, 20 ms latency, no work between pages, s",
+            "—",
+            f"{seq['seconds']:.2f} sequential, {ahead['seconds']:.2f} prefetch={WALK_AHEAD}",
+            "—",
+            f"prefetch={WALK_AHEAD} {no_work_speedup:.2f}x faster",
+            "≥ 3x",
+            verdict(no_work_speedup >= 3 and complete),
+        ),
+        Row(
+            f"(c) walk {cases} cases, 20 ms latency + 20 ms work a page, s",
+            "—",
+            f"{work_seq['seconds']:.2f} sequential, {work_pre['seconds']:.2f} prefetch=True",
+            "—",
+            f"prefetch {work_speedup:.2f}x faster",
+            "≥ 1.6x",
+            verdict(work_speedup >= 1.6 and complete),
+        ),
+        Row(
+            "(c) peak memory growth during the walk, MB",
+            "—",
+            f"{traced['sequential']['traced_peak_mb']:.1f} / "
+            f"{traced[f'prefetch={WALK_AHEAD}']['traced_peak_mb']:.1f} traced, no work "
+            f"(seq / prefetch={WALK_AHEAD}); RSS ≤ "
+            f"{max(w['rss_growth_mb'] for w in runs.values()):.1f} in every walk",
+            "—",
+            "—",
+            "< 20 MB",
+            verdict(growth < 20),
+        ),
+    ]
 
 
 # (d) ------------------------------------------------------------------------------------------
@@ -250,52 +327,7 @@ def main(quick: bool) -> None:
 
     # (c)
     if facade_available():
-        with serve(latency=WALK_LATENCY, pages=WALK_PAGES, page_size=PAGE_SIZE) as base:
-            seq = walk(base, prefetch=False, trace=False)
-            pre = walk(base, prefetch=True, trace=False)
-            seq_mem = walk(base, prefetch=False, trace=True)
-            pre_mem = walk(base, prefetch=True, trace=True)
-        for name, w in (("sequential", seq), ("prefetch", pre)):
-            print(
-                f"(c) walk {name}: {w['seconds']:.2f} s, {w['cases']:.0f} distinct cases, "
-                f"{w['requests']:.0f} requests (highest page {w['max_page']:.0f}), "
-                f"peak RSS growth {w['rss_growth_mb']:.1f} MB"
-            )
-        speedup = seq["seconds"] / pre["seconds"]
-        growth = max(
-            pre_mem["traced_peak_mb"],
-            seq_mem["traced_peak_mb"],
-            pre["rss_growth_mb"],
-            seq["rss_growth_mb"],
-        )
-        print(
-            f"(c) traced peak: sequential {seq_mem['traced_peak_mb']:.1f} MB, prefetch "
-            f"{pre_mem['traced_peak_mb']:.1f} MB"
-        )
-        complete = all(w["cases"] == WALK_PAGES * PAGE_SIZE for w in (seq, pre))
-        rows.append(
-            Row(
-                f"(c) walk {WALK_PAGES * PAGE_SIZE:,} cases, 20 ms latency + 20 ms work a page, s",
-                "—",
-                f"{seq['seconds']:.2f} sequential, {pre['seconds']:.2f} prefetch",
-                "—",
-                f"prefetch {speedup:.2f}x faster",
-                "≥ 1.6x",
-                verdict(speedup >= 1.6 and complete),
-            )
-        )
-        rows.append(
-            Row(
-                "(c) peak memory growth during the walk, MB",
-                "—",
-                f"{seq_mem['traced_peak_mb']:.1f} / {pre_mem['traced_peak_mb']:.1f} traced; "
-                f"{seq['rss_growth_mb']:.1f} / {pre['rss_growth_mb']:.1f} RSS (seq / prefetch)",
-                "—",
-                "—",
-                "< 20 MB",
-                verdict(growth < 20),
-            )
-        )
+        rows += walk_rows()
     else:
         print("(c) skipped: ddcases.CaseManagement is not in the tree yet")
 
@@ -340,9 +372,11 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="one round instead of three")
     parser.add_argument("--walk", metavar="BASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--prefetch", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--trace", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.walk:
-        print(json.dumps(asyncio.run(_walk(args.walk, bool(args.prefetch), bool(args.trace)))))
+        result = _walk(args.walk, args.prefetch, args.work, bool(args.trace))
+        print(json.dumps(asyncio.run(result)))
     else:
         main(args.quick)

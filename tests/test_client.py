@@ -290,3 +290,41 @@ async def test_retry_delays_are_configurable(caplog: pytest.LogCaptureFixture) -
 def test_bad_retry_delays_are_value_errors(name: str, value: float) -> None:
     with pytest.raises(ValueError, match=f"^{name} must be a finite number of seconds >= 0"):
         CaseManagement(api_key=API_KEY, app_key=APP_KEY, **{name: value})
+
+
+async def test_responses_are_freed_without_the_cyclic_gc() -> None:
+    """httpx wraps each response's stream in one that refers back to the response; ddcases drops
+    that wrapper once the body is read, so a call leaves no reference cycle behind (it left 24
+    unreachable objects per call, about 20 µs of GC time at concurrency 32)."""
+    import gc
+
+    _, transport = recording()
+    async with CaseManagement(api_key=API_KEY, app_key=APP_KEY, transport=transport) as dd:
+        for _ in range(3):
+            await dd.cases.get("SEC-1")
+        gc.collect()
+        gc.disable()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            for _ in range(20):
+                await dd.cases.get("SEC-1")
+            found = gc.collect()
+            garbage = [type(o).__name__ for o in gc.garbage]
+        finally:
+            gc.garbage.clear()
+            gc.set_debug(0)
+            gc.enable()
+    assert found == 0, garbage[:20]
+
+
+async def test_elapsed_survives_on_responses() -> None:
+    seen: list[httpx.Response] = []
+
+    async def keep(response: httpx.Response) -> None:
+        seen.append(response)
+
+    _, transport = recording()
+    async with CaseManagement(api_key=API_KEY, app_key=APP_KEY, transport=transport) as dd:
+        dd._http.event_hooks["response"].append(keep)
+        await dd.cases.get("SEC-1")
+    assert seen[0].elapsed.total_seconds() >= 0

@@ -44,12 +44,15 @@ async def test_full_last_page_is_not_followed_by_a_request(prefetch: bool) -> No
     assert search_params(fake) == [1, 2]
 
 
-async def test_stops_on_a_short_page_before_the_page_count() -> None:
+@pytest.mark.parametrize("prefetch", [0, 1, 4])
+async def test_stops_on_a_short_page_before_the_page_count(prefetch: int) -> None:
     fake, dd = seeded(5)
     ids = list(fake.cases)
     fake.pages = {1: (ids[0:2], 9), 2: (ids[2:3], 9), 3: (ids[3:5], 9)}
-    assert await collect(dd.cases.search(page_size=2)) == ids[:3]
-    assert search_params(fake) == [1, 2]
+    assert await collect(dd.cases.search(page_size=2, prefetch=prefetch)) == ids[:3]
+    # Pages the count says exist may have been asked for ahead; none of theirs is yielded.
+    assert search_params(fake)[:2] == [1, 2]
+    assert set(search_params(fake)) <= set(range(1, 3 + prefetch))
 
 
 async def test_without_a_page_count_stops_on_the_empty_page() -> None:
@@ -152,6 +155,10 @@ async def test_query_parameters() -> None:
         {"sort": "PRIORITY"},
         {"ascending": "yes"},
         {"filter": 5},
+        {"prefetch": -1},
+        {"prefetch": 1.5},
+        {"prefetch": "2"},
+        {"prefetch": None},
     ],
 )
 async def test_bad_arguments_raise_before_sending(kwargs: dict[str, object]) -> None:
@@ -242,3 +249,47 @@ async def test_prefetch_overlaps_fetch_and_work() -> None:
     # sequential ~ N * (fetch + work) = 0.50 s; prefetch ~ N * max(fetch, work) + fetch = 0.30 s
     assert sequential >= pages * (fetch + work) * 0.95
     assert overlapped < sequential * 0.75, (overlapped, sequential)
+
+
+async def test_projects_list_is_awaitable_like_search() -> None:
+    # Issue 10 §3: `await dd.projects.list()` was a TypeError while `await dd.cases.search()`
+    # worked. Both are the same paginator now: await gives the first (here: only) page.
+    fake, dd = seeded(3)
+    for key in ("A", "B", "C"):
+        fake.add_project(key)
+    listing = dd.projects.list()
+    assert isinstance(listing, AsyncPaginator)
+    assert isinstance(dd.cases.search(), AsyncPaginator)
+    assert fake.requests == []  # nothing is sent before it is awaited or iterated
+    page = await listing
+    assert isinstance(page, Page)
+    assert [p.attributes.key for p in page.items] == ["A", "B", "C"]
+    assert (page.number, page.total_pages, page.total_items, page.has_next_page) == (1, 1, 3, False)
+    assert [p.attributes.key async for p in dd.projects.list()] == ["A", "B", "C"]
+    pages = [p async for p in dd.projects.list().pages()]
+    assert [len(p.items) for p in pages] == [3]
+    assert fake.paths() == ["GET /api/v2/cases/projects"] * 3
+
+
+@pytest.mark.parametrize("prefetch", [1, 4])
+async def test_search_keeps_prefetch_pages_in_flight(prefetch: int) -> None:
+    # Through the facade and its transport stack: while the caller waits for page k, the
+    # requests for pages k + 1 .. k + N are out too, and every case still comes once, in order.
+    fake, _ = seeded(40, delay=0.01)
+    inflight, peak = 0, 0
+    original = fake.handle
+
+    async def counting(request):  # type: ignore[no-untyped-def]
+        nonlocal inflight, peak
+        inflight += 1
+        peak = max(peak, inflight)
+        try:
+            return await original(request)
+        finally:
+            inflight -= 1
+
+    fake.handle = counting  # type: ignore[method-assign]
+    dd = fake.client()
+    assert await collect(dd.cases.search(page_size=2, prefetch=prefetch)) == list(fake.cases)
+    assert sorted(search_params(fake)) == list(range(1, 21))
+    assert peak == prefetch + 1

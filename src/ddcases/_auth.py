@@ -81,6 +81,8 @@ class DatadogAuth(httpx.Auth):
         self.base_url = httpx.URL(base_url)
         self.origin = _origin(self.base_url)
         self.uses_token = bool(access_token)
+        # The fast check of allows(): the same scheme and netloc bytes as the base URL.
+        self._scheme, self._netloc = self.base_url.scheme, self.base_url.netloc
 
     def __repr__(self) -> str:
         kind = "access_token" if self.uses_token else "api_key, app_key"
@@ -92,21 +94,26 @@ class DatadogAuth(httpx.Auth):
 
     def allows(self, url: httpx.URL) -> bool:
         """True when ``url`` is on the configured origin."""
+        if url.netloc == self._netloc and url.scheme == self._scheme:
+            return True  # every request the client builds; the rest compare default ports
         return _origin(url) == self.origin
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def _apply(self, request: httpx.Request) -> httpx.Request:
         if self.allows(request.url):
+            headers = request.headers
             for name, value in self._headers.items():
-                request.headers[name] = value.get()
+                headers[name] = value.get()
         else:
             _strip(request)
-        yield request
+        return request
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        yield self._apply(request)
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        flow = self.auth_flow(request)
-        yield next(flow)
+        yield self._apply(request)
 
     async def drop_foreign_credentials(self, request: httpx.Request) -> None:
         """Request event hook: no credential header leaves for another origin (redirects)."""

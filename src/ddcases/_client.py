@@ -172,7 +172,7 @@ class CaseManagement:
                         # brotli/zstandard happen to be installed).
                         "Accept-Encoding": ACCEPT_ENCODING,
                     },
-                    event_hooks={"response": [record_response]},
+                    event_hooks={"response": [record_response, _unbind_stream]},
                 )
             )
             _ignore_cookies(self._http)
@@ -250,6 +250,21 @@ class CaseManagement:
 
     async def _list_projects(self) -> list[Project]:
         return await self.projects._fetch_all()
+
+
+_EMPTY = httpx.ByteStream(b"")
+
+
+async def _unbind_stream(response: httpx.Response) -> None:
+    """Response hook: drop the stream httpx wrapped around the (already read) body.
+
+    httpx's ``BoundAsyncStream`` refers back to its response, so every response would be a
+    reference cycle freed only by the cyclic GC (~20 µs of CPU per call at concurrency 32,
+    measured with gc on and off). Our transports hand back responses whose body is read, so
+    the stream has nothing left to give; ``elapsed`` was set by the transport.
+    """
+    if response.is_stream_consumed:
+        response.stream = _EMPTY
 
 
 _fallback_warned = False

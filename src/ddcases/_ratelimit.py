@@ -127,7 +127,7 @@ class Bucket:
         #: was in flight then and what we sent since), until ``window_end``; None: not known.
         self.credit: int | None = None
         self.window_end = 0.0
-        #: Requests sent and not yet answered.
+        #: Requests waiting for their turn or sent, and not yet answered.
         self.in_flight = 0
         #: Seconds between requests in spread mode (period / limit, plus the margin), once known.
         self.interval: float | None = None
@@ -179,10 +179,15 @@ class RateLimiter:
         return self._routes.get(route, self.shared)
 
     async def acquire(self, bucket: Bucket) -> None:
-        """Wait until ``bucket`` may send one more request, and count it as in flight."""
-        if bucket.spread or bucket.blocked_until or bucket.credit is not None:
-            await self._wait_turn(bucket)
+        """Wait until ``bucket`` may send one more request; it counts as in flight from now
+        (a request waiting for its turn will use the window as surely as one sent)."""
         bucket.in_flight += 1
+        if bucket.spread or bucket.blocked_until or bucket.credit is not None:
+            try:
+                await self._wait_turn(bucket)
+            except BaseException:
+                bucket.in_flight -= 1
+                raise
 
     def release(self, bucket: Bucket) -> None:
         """The request counted by :meth:`acquire` ended without an answer (an error, a cancel)."""
@@ -191,7 +196,8 @@ class RateLimiter:
     def observe(self, bucket: Bucket, route: str, status: int, headers: Headers) -> Bucket:
         """Learn from the answer to a request counted on ``bucket``; returns the bucket the
         answer says the route belongs to (``bucket`` itself unless the service named another)."""
-        bucket.in_flight -= 1
+        counted = bucket
+        counted.in_flight -= 1
         if status != 429 and RATE_LIMIT_REMAINING_HEADER not in headers:
             return bucket  # nothing to learn (the hot path when the service sends no limits)
         info = RateLimitInfo.from_headers(headers)
@@ -200,6 +206,9 @@ class RateLimiter:
             if len(self._routes) >= _MAX_ROUTES:
                 self._routes.clear()
             self._routes[route] = bucket
+        # Requests of this route still counted on the bucket it used before the service named
+        # its own will use the named window too.
+        in_flight = bucket.in_flight + (counted.in_flight if counted is not bucket else 0)
         now = self._clock()
         if info.limit and info.limit > 0 and info.period and info.period > 0:
             bucket.interval = info.period / info.limit * (1 + SPREAD_MARGIN)
@@ -209,11 +218,14 @@ class RateLimiter:
             bucket.credit = None
             bucket.spread = True
         elif info.remaining is not None and info.reset is not None:
-            credit = info.remaining - bucket.in_flight
+            credit = info.remaining - in_flight
             bucket.credit, bucket.window_end = max(0, credit), now + info.reset
-            if credit <= 0:
+            if info.remaining <= 0:
+                self._block(bucket, now + info.reset)  # the window is spent: wait for its end
                 bucket.spread = True
-            elif info.limit is not None and info.remaining * 2 >= info.limit:
+            elif credit <= 0:
+                bucket.spread = True  # what is waiting or in flight will use up the window
+            elif info.limit is not None and credit * 2 >= info.limit:
                 bucket.spread = False  # plenty of room again: back to bursts
         return bucket
 
@@ -244,7 +256,8 @@ class RateLimiter:
                 elif bucket.credit > 0:
                     bucket.credit -= 1
                     return
-                else:
+                elif bucket.interval is None:
+                    # Spent, and no limit known to spread by: wait for the window's end.
                     self._block(bucket, bucket.window_end)
                     continue
             if not bucket.spread or bucket.interval is None:

@@ -15,6 +15,7 @@ retried (or reported as an unknown create outcome) like any other transport fail
 from __future__ import annotations
 
 import asyncio
+import datetime
 import random as _random
 import re
 import time
@@ -207,10 +208,13 @@ class RetryTransport(httpx.AsyncBaseTransport):
         if self._inner_reads:
             return await self.inner.handle_async_request(request)
         deadline = attempt_deadline(request)
+        start = time.monotonic()
         try:
             async with asyncio.timeout(deadline):
                 response = await self.inner.handle_async_request(request)
-                return await _read(response, request, self.max_response_bytes)
+                response = await _read(response, request, self.max_response_bytes)
+                response.elapsed = datetime.timedelta(seconds=time.monotonic() - start)
+                return response
         except TimeoutError:
             # Raised outside the timeout's scope; whether the request was written is unknown.
             pass

@@ -52,7 +52,7 @@ from ddcases_api.models import (
 from ddcases_api.types import UNSET, Unset
 
 from .._pagination import AsyncPaginator, RawPage
-from .._resource import Resource, body_as, data_as
+from .._resource import Resource, Unusable, body_as, data_as
 from .._types import CaseRef, ProjectRef
 from .._validation import (
     MAX_PAGE_SIZE,
@@ -141,14 +141,16 @@ class Cases(Resource):
         page_size: int = MAX_PAGE_SIZE,
         start_page: int = 1,
         limit: int | None = None,
-        prefetch: bool = True,
+        prefetch: int | bool = True,
     ) -> AsyncPaginator[Case]:
         """Cases matching ``filter`` (Datadog search syntax, e.g. ``"status:open priority:P1"``).
 
         Returns a paginator: ``async for case in ...`` yields cases across pages, ``.pages()``
-        yields pages, ``await`` returns the first page. Arguments are checked here, before
-        anything is sent. ``limit`` caps the number of cases; ``prefetch`` fetches the next
-        page while the caller works on the current one.
+        yields pages, ``await`` returns the first page, and ``.for_update()`` walks so that
+        acting on each case (closing it, say) skips none. Arguments are checked here, before
+        anything is sent. ``limit`` caps the number of cases (and so of requests);
+        ``prefetch`` is the number of pages requested ahead of the one being read (``True``
+        is 1, ``False`` 0).
         """
         if filter is not None:
             string(filter, "filter")
@@ -160,16 +162,15 @@ class Cases(Resource):
             positive_int(limit, "limit")
 
         async def fetch(number: int) -> RawPage[Case]:
-            page = await self._call(
+            return await self._call(
                 search_cases.asyncio_detailed,
-                body_as(CasesResponse),
+                _raw_page,
                 page_size=size,
                 page_number=number,
                 sort_field=sort_field,
                 filter_=UNSET if filter is None else filter,
                 sort_asc=UNSET if sort_asc is None else sort_asc,
             )
-            return _raw_page(page)
 
         return AsyncPaginator(
             fetch,
@@ -177,7 +178,7 @@ class Cases(Resource):
             page_size=size,
             start_page=first,
             limit=limit,
-            prefetch=bool(prefetch),
+            prefetch=prefetch,
         )
 
     async def update_status(self, case: CaseRef, status: CaseStatus | str) -> Case:
@@ -244,15 +245,28 @@ def _case_id(case: Case) -> str:
     return case.id
 
 
-def _raw_page(response: CasesResponse) -> RawPage[Case]:
-    items = [] if isinstance(response.data, Unset) else list(response.data)
+_SEARCH_BODY = body_as(CasesResponse)
+
+
+def _raw_page(parsed: object) -> RawPage[Case]:
+    """Picker for SearchCases: the cases and counts of a page whose every case has a string id.
+
+    The id is how the paginator tells cases apart: a ``null`` or non-string one would be a
+    ``TypeError`` there or a case silently merged with another, so it makes the page unusable
+    (``Unusable`` → ``UnexpectedResponseError`` with the response).
+    """
+    response = _SEARCH_BODY(parsed)
+    items = [] if isinstance(response.data, Unset) else response.data
+    for case in items:
+        if type(case.id) is not str:  # exact and cheapest: JSON makes no str subclasses
+            raise Unusable(f"a case on the page has id {case.id!r}, not a string")
     total_pages: int | None = None
     total_items: int | None = None
     meta = response.meta
     if not isinstance(meta, Unset):
         page = meta.page
-        if not isinstance(page, Unset) and isinstance(page.total, int):
-            total_pages = page.total
+        if not isinstance(page, Unset) and type(page.total) is int and page.total >= 0:
+            total_pages = page.total  # a bool, float, string or negative number is no count
         total = meta.additional_properties.get("total_cases")
         if isinstance(total, int) and not isinstance(total, bool):
             total_items = total

@@ -8,7 +8,6 @@ project-key cache (``_lookup.ProjectKeys``), which these methods keep current.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator
 
 from ddcases_api.api.case_management import (
     create_project,
@@ -27,6 +26,7 @@ from ddcases_api.models import (
 )
 from ddcases_api.types import Unset
 
+from .._pagination import AsyncPaginator, RawPage
 from .._resource import Resource, Unusable, body_as, data_as, no_body
 from .._types import ProjectRef
 from .._validation import resource_id, text
@@ -81,13 +81,19 @@ class Projects(Resource):
         await self._call(delete_project.asyncio_detailed, no_body, project_id)
         self._client._project_keys.forget(project_id)
 
-    async def list(self) -> AsyncIterator[Project]:
-        """Every project (GetProjects is a single, unpaginated request).
+    def list(self) -> AsyncPaginator[Project]:
+        """Every project, as the same paginator ``dd.cases.search()`` returns.
 
-        Usage: ``async for project in dd.projects.list(): ...``
+        GetProjects is a single, unpaginated request, so there is one page: ``async for
+        project in dd.projects.list(): ...`` or ``page = await dd.projects.list()``
+        (``page.items``). Nothing is sent until then.
         """
-        for project in await self._fetch_all():
-            yield project
+
+        async def fetch(number: int) -> RawPage[Project]:
+            projects = await self._fetch_all()
+            return RawPage(projects, total_pages=1, total_items=len(projects))
+
+        return AsyncPaginator(fetch, key=lambda p: p.id, page_size=1, prefetch=False)
 
     async def _fetch_all(self) -> builtins.list[Project]:
         projects = await self._call(get_projects.asyncio_detailed, _projects)
