@@ -7,7 +7,7 @@ SPEC := openapi.yaml
 LINT_PATHS := $(wildcard src tests bench examples scripts generator)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test bench demo vendor lock clean
+.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test bench demo vendor vendor-check runtime-venvs api-diff lock clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,12 @@ $(STAMP): pyproject.toml $(wildcard requirements/*.txt)
 
 generate: $(STAMP)
 	$(BIN)/python generator/generate.py --spec $(SPEC) --out generated
+	@echo "generated/ rewritten; 'make api-diff' shows what changed for users (against HEAD)"
+
+# The public Python API of generated/ddcases_api and src/ddcases against a commit (REV=HEAD),
+# breaking changes marked (griffe); FAIL=1 exits 1 on a breaking change.
+api-diff: $(STAMP)
+	@$(BIN)/python scripts/api_diff.py --against $(or $(REV),HEAD) $(if $(filter 1 yes true,$(FAIL)),--fail-on-breaking)
 
 # Drift: regenerate into a temp dir and compare with the committed tree.
 check-generated: $(STAMP)
@@ -38,10 +44,18 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
+# The facade, then every ```python block of README.md and examples/ (scripts/readme_code.py;
+# blocks waiting for other work are listed there and skipped with a note).
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/ddcases
+	$(BIN)/python scripts/readme_code.py typecheck
 
-pytest: $(STAMP)
+# Venvs with only a vendored copy's runtime dependencies (tests/vendoring), built once from the
+# pins into .venv-runtime/ and rebuilt when the pins change (scripts/runtime_venvs.py).
+runtime-venvs: $(STAMP)
+	@$(BIN)/python scripts/runtime_venvs.py > /dev/null
+
+pytest: $(STAMP) runtime-venvs
 	$(BIN)/python -m pytest
 
 test: venv validate-spec check-generated lint typecheck pytest
@@ -67,10 +81,22 @@ bench: $(VENV)/.bench-installed $(IMPORT_VENV)/.installed
 demo: $(STAMP)
 	$(BIN)/python examples/triage.py $(ARGS)
 
-# make vendor DEST=dir NAME=pkgname: self-contained copy of the SDK under another package name.
+# make vendor DEST=dir NAME=pkg[.sub] [EMULATOR=1] [FORCE=1]: a self-contained copy of the SDK
+# under another (possibly dotted) package name; see scripts/vendor.py. A relative DEST is relative
+# to where make was started (`make -C path/to/ddcases vendor DEST=third_party ...` works).
+# make vendor-check DEST=dir NAME=pkg[.sub]: was the copy edited by hand, is it behind openapi.yaml?
+VENDOR_USAGE := usage: make vendor DEST=dir NAME=pkg[.sub] [EMULATOR=1] [FORCE=1]
+INVOKED_FROM := $(or $(PWD),$(CURDIR))
+# check-generated first: the stamp records the spec's hash, so generated/ must come from it.
 vendor: $(STAMP)
-	@test -n "$(DEST)" -a -n "$(NAME)" || { echo "usage: make vendor DEST=dir NAME=pkgname"; exit 2; }
-	$(BIN)/python scripts/vendor.py --dest $(DEST) --name $(NAME)
+	@test -n "$(DEST)" -a -n "$(NAME)" || { echo "$(VENDOR_USAGE)"; exit 2; }
+	@$(MAKE) -s check-generated > /dev/null || { echo "generated/ is stale: run 'make generate' first"; exit 1; }
+	@$(BIN)/python scripts/vendor.py --base "$(INVOKED_FROM)" --dest "$(DEST)" --name "$(NAME)" \
+	  $(if $(filter 1 yes true,$(EMULATOR)),--with-emulator) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+vendor-check: $(STAMP)
+	@test -n "$(DEST)" -a -n "$(NAME)" || { echo "usage: make vendor-check DEST=dir NAME=pkg[.sub]"; exit 2; }
+	@$(BIN)/python scripts/vendor.py --base "$(INVOKED_FROM)" --check "$(DEST)" --name "$(NAME)"
 
 # Refresh requirements/dev.txt from the newest releases allowed by pyproject.toml.
 lock:
@@ -81,4 +107,4 @@ lock:
 	  | grep -viE '^(ddcases|pip|setuptools|wheel)=='; } > "$$tmp/dev.txt" && mv "$$tmp/dev.txt" requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) $(IMPORT_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(IMPORT_VENV) .venv-runtime .pytest_cache .mypy_cache .ruff_cache

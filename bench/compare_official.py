@@ -66,8 +66,10 @@ def machine() -> list[str]:
         "aiosonic",
     ]
     return [
-        f"{platform.platform()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()} ({platform.python_implementation()})",
+        (
+            f"{platform.platform()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()} ({platform.python_implementation()})"
+        ),
         ", ".join(f"{d} {version(d)}" for d in dists),
     ]
 

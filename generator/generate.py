@@ -38,6 +38,10 @@ DATAMODEL_ARGS = [
     "--use-standard-collections",
     "--use-union-operator",
     "--capitalise-enum-members",
+    # Enum defaults as members (`= CasePriority.NOT_DEFINED`), not bare strings that a user's
+    # `mypy --strict` rejects on a vendored copy.
+    "--deserialize-default-values",
+    "enum",
     "--use-double-quotes",
     "--use-schema-description",
     "--use-field-description",
@@ -133,7 +137,8 @@ def fmt(tree: Path) -> None:
             "--fix-only",
             "--exit-zero",
             "--select",
-            "I,F401,F541,UP",
+            # RUF022: __all__ in the order users' ruff (default rules) expects.
+            "I,F401,F541,UP,RUF022",
             str(tree),
         ]
     )

@@ -7,7 +7,7 @@ sort_asc. Only Python names change; the wire names stay as the spec says. Pinned
 openapi-python-client 0.29.1 (requirements/dev.txt); the assert catches an upstream rename.
 """
 
-import openapi_python_client.strings as strings
+from openapi_python_client import strings
 from openapi_python_client.cli import app
 
 assert strings.DELIMITERS == r"\. _-", "openapi-python-client changed DELIMITERS; revisit opc.py"

@@ -657,7 +657,7 @@ class JiraIssue(BaseModel):
         extra="allow",
     )
     result: JiraIssueResult | None = None
-    status: CaseThirdPartyTicketStatus | None = "IN_PROGRESS"
+    status: CaseThirdPartyTicketStatus | None = CaseThirdPartyTicketStatus.IN_PROGRESS
 
 
 class ServiceNowTicketResult(BaseModel):
@@ -683,7 +683,7 @@ class ServiceNowTicket(BaseModel):
         extra="allow",
     )
     result: ServiceNowTicketResult | None = None
-    status: CaseThirdPartyTicketStatus | None = "IN_PROGRESS"
+    status: CaseThirdPartyTicketStatus | None = CaseThirdPartyTicketStatus.IN_PROGRESS
 
 
 class CaseObjectAttributes(RootModel[dict[str, list[str]]]):
@@ -1329,7 +1329,7 @@ class CaseCreateAttributes(BaseModel):
     """
     Description
     """
-    priority: CasePriority | None = "NOT_DEFINED"
+    priority: CasePriority | None = CasePriority.NOT_DEFINED
     status_name: str | None = None
     """
     The status to open the case in, by its display name.
@@ -1443,7 +1443,7 @@ class ProjectResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    data: Project | None = None
+    data: Project
     included: IncludedUsers | None = None
 
 
@@ -1547,7 +1547,7 @@ class CaseResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    data: Case | None = None
+    data: Case
     included: IncludedUsers | None = None
 
 

@@ -60,10 +60,12 @@ class _Connector(aiohttp.TCPConnector):
     """TCPConnector that records that a connection was acquired and, for requests other than
     GET, skips pooled connections the server has already closed (see the module docstring)."""
 
-    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:  # noqa: ASYNC109
+    async def connect(self, req: Any, *args: Any, **kwargs: Any) -> Any:
+        # (traces, timeout) passed through unnamed: a parameter named timeout on an async
+        # function is ASYNC109, and a noqa for it is RUF100 under ruff's default rules.
         careful = req.method not in _SAFE_METHODS
         for _ in range(64):  # each discarded connection leaves the pool; this ends quickly
-            conn = await super().connect(req, traces, timeout)
+            conn = await super().connect(req, *args, **kwargs)
             if careful and _peer_gone(conn):
                 conn.close()
                 continue
@@ -163,7 +165,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 resp.release()
         except BodyError as exc:
             return failed(self._response(resp, b"", request, start), exc)
-        except Exception as exc:  # every failure becomes an httpx error, raised below
+        except Exception as exc:  # noqa: BLE001 - every failure becomes an httpx error (below)
             error = _mapped(exc, request, connected=_connected.get(False))
         else:
             return self._response(resp, raw, request, start)

@@ -7,6 +7,7 @@ of every open client from records of our logger and of httpx/httpcore/aiohttp.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import weakref
 from collections.abc import Iterable, Mapping
@@ -79,9 +80,8 @@ class RedactingFilter(logging.Filter):
         secrets = self.secrets()
         if not secrets:
             return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: leave it to the handler to report
+        message = _message(record)
+        if message is None:
             return True
         if any(s in message for s in secrets):
             record.msg, record.args = _scrub(message, secrets), None
@@ -90,6 +90,14 @@ class RedactingFilter(logging.Filter):
         if record.exc_text and any(s in record.exc_text for s in secrets):
             record.exc_text = _scrub(record.exc_text, secrets)
         return True
+
+
+def _message(record: logging.LogRecord) -> str | None:
+    """The record's message, or None when it cannot be formatted (the handler reports that)."""
+    # Anything a user's __str__ or a bad format string raises: a filter must never raise.
+    with contextlib.suppress(Exception):
+        return record.getMessage()
+    return None
 
 
 def _scrub(text: str, secrets: list[str]) -> str:

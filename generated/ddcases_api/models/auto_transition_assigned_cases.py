@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="AutoTransitionAssignedCases")
 
 
 @_attrs_define
@@ -38,7 +36,7 @@ class AutoTransitionAssignedCases:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         auto_transition_assigned_cases_on_self_assigned = d.pop(
             "auto_transition_assigned_cases_on_self_assigned", UNSET

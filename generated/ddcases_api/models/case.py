@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,7 +10,9 @@ from attrs import field as _attrs_field
 from ..models.case_resource_type import CaseResourceType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="Case")
+if TYPE_CHECKING:
+    from ..models.case_attributes import CaseAttributes
+    from ..models.case_relationships import CaseRelationships
 
 
 @_attrs_define
@@ -56,7 +58,7 @@ class Case:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         attributes = CaseAttributes.from_dict(d.pop("attributes"))
 
@@ -101,6 +103,7 @@ class Case:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case_attributes import CaseAttributes  # noqa: E402
-from ..models.case_relationships import CaseRelationships  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case_attributes import CaseAttributes
+    from ..models.case_relationships import CaseRelationships

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,7 +14,11 @@ from ..models.case_status_group import CaseStatusGroup
 from ..models.case_type import CaseType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CaseAttributes")
+if TYPE_CHECKING:
+    from ..models.case_custom_attributes import CaseCustomAttributes
+    from ..models.case_object_attributes import CaseObjectAttributes
+    from ..models.jira_issue import JiraIssue
+    from ..models.service_now_ticket import ServiceNowTicket
 
 
 @_attrs_define
@@ -76,6 +80,7 @@ class CaseAttributes:
         title = self.title
 
         archived_at: None | str | Unset
+
         if isinstance(self.archived_at, Unset):
             archived_at = UNSET
         elif isinstance(self.archived_at, datetime.datetime):
@@ -88,6 +93,7 @@ class CaseAttributes:
             attributes = self.attributes.to_dict()
 
         closed_at: None | str | Unset
+
         if isinstance(self.closed_at, Unset):
             closed_at = UNSET
         elif isinstance(self.closed_at, datetime.datetime):
@@ -102,6 +108,7 @@ class CaseAttributes:
         description = self.description
 
         jira_issue: dict[str, Any] | None | Unset
+
         if isinstance(self.jira_issue, Unset):
             jira_issue = UNSET
         elif isinstance(self.jira_issue, JiraIssue):
@@ -110,6 +117,7 @@ class CaseAttributes:
             jira_issue = self.jira_issue
 
         modified_at: None | str | Unset
+
         if isinstance(self.modified_at, Unset):
             modified_at = UNSET
         elif isinstance(self.modified_at, datetime.datetime):
@@ -118,6 +126,7 @@ class CaseAttributes:
             modified_at = self.modified_at
 
         service_now_ticket: dict[str, Any] | None | Unset
+
         if isinstance(self.service_now_ticket, Unset):
             service_now_ticket = UNSET
         elif isinstance(self.service_now_ticket, ServiceNowTicket):
@@ -176,7 +185,7 @@ class CaseAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -322,8 +331,9 @@ class CaseAttributes:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case_custom_attributes import CaseCustomAttributes  # noqa: E402
-from ..models.case_object_attributes import CaseObjectAttributes  # noqa: E402
-from ..models.jira_issue import JiraIssue  # noqa: E402
-from ..models.service_now_ticket import ServiceNowTicket  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case_custom_attributes import CaseCustomAttributes
+    from ..models.case_object_attributes import CaseObjectAttributes
+    from ..models.jira_issue import JiraIssue
+    from ..models.service_now_ticket import ServiceNowTicket

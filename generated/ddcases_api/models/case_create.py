@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,7 +10,9 @@ from attrs import field as _attrs_field
 from ..models.case_resource_type import CaseResourceType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CaseCreate")
+if TYPE_CHECKING:
+    from ..models.case_create_attributes import CaseCreateAttributes
+    from ..models.case_create_relationships import CaseCreateRelationships
 
 
 @_attrs_define
@@ -51,7 +53,7 @@ class CaseCreate:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         attributes = CaseCreateAttributes.from_dict(d.pop("attributes"))
 
@@ -91,6 +93,7 @@ class CaseCreate:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case_create_attributes import CaseCreateAttributes  # noqa: E402
-from ..models.case_create_relationships import CaseCreateRelationships  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case_create_attributes import CaseCreateAttributes
+    from ..models.case_create_relationships import CaseCreateRelationships

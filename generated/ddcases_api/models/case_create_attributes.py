@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,7 +11,8 @@ from ..models.case_priority import CasePriority
 from ..models.case_type import CaseType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CaseCreateAttributes")
+if TYPE_CHECKING:
+    from ..models.case_custom_attributes import CaseCustomAttributes
 
 
 @_attrs_define
@@ -82,7 +83,7 @@ class CaseCreateAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         title = d.pop("title")
         if type(title) is not str:
@@ -146,5 +147,6 @@ class CaseCreateAttributes:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case_custom_attributes import CaseCustomAttributes  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case_custom_attributes import CaseCustomAttributes

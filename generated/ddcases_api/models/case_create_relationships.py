@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CaseCreateRelationships")
+if TYPE_CHECKING:
+    from ..models.project_relationship import ProjectRelationship
+    from ..models.user_relationship import UserRelationship
 
 
 @_attrs_define
@@ -29,6 +31,7 @@ class CaseCreateRelationships:
         project = self.project.to_dict()
 
         assignee: dict[str, Any] | None | Unset
+
         if isinstance(self.assignee, Unset):
             assignee = UNSET
         elif isinstance(self.assignee, UserRelationship):
@@ -49,7 +52,7 @@ class CaseCreateRelationships:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         project = ProjectRelationship.from_dict(d.pop("project"))
 
@@ -90,6 +93,7 @@ class CaseCreateRelationships:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.project_relationship import ProjectRelationship  # noqa: E402
-from ..models.user_relationship import UserRelationship  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.project_relationship import ProjectRelationship
+    from ..models.user_relationship import UserRelationship

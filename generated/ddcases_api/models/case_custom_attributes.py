@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CaseCustomAttributes")
+if TYPE_CHECKING:
+    from ..models.custom_attribute_value import CustomAttributeValue
 
 
 @_attrs_define
@@ -25,7 +26,7 @@ class CaseCustomAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
@@ -57,5 +58,6 @@ class CaseCustomAttributes:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.custom_attribute_value import CustomAttributeValue  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.custom_attribute_value import CustomAttributeValue

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_resource_type import CaseResourceType
-
-T = TypeVar("T", bound="CaseEmpty")
 
 
 @_attrs_define
@@ -37,7 +35,7 @@ class CaseEmpty:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         type_ = CaseResourceType.from_value(d.pop("type"))
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CaseEmptyRequest")
+if TYPE_CHECKING:
+    from ..models.case_empty import CaseEmpty
 
 
 @_attrs_define
@@ -35,7 +36,7 @@ class CaseEmptyRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         data = CaseEmpty.from_dict(d.pop("data"))
 
@@ -64,5 +65,6 @@ class CaseEmptyRequest:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case_empty import CaseEmpty  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case_empty import CaseEmpty

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-T = TypeVar("T", bound="CaseObjectAttributes")
 
 
 @_attrs_define
@@ -30,7 +28,7 @@ class CaseObjectAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CaseRelationships")
+if TYPE_CHECKING:
+    from ..models.project_relationship import ProjectRelationship
+    from ..models.user_relationship import UserRelationship
 
 
 @_attrs_define
@@ -31,6 +33,7 @@ class CaseRelationships:
 
     def to_dict(self) -> dict[str, Any]:
         assignee: dict[str, Any] | None | Unset
+
         if isinstance(self.assignee, Unset):
             assignee = UNSET
         elif isinstance(self.assignee, UserRelationship):
@@ -39,6 +42,7 @@ class CaseRelationships:
             assignee = self.assignee
 
         created_by: dict[str, Any] | None | Unset
+
         if isinstance(self.created_by, Unset):
             created_by = UNSET
         elif isinstance(self.created_by, UserRelationship):
@@ -47,6 +51,7 @@ class CaseRelationships:
             created_by = self.created_by
 
         modified_by: dict[str, Any] | None | Unset
+
         if isinstance(self.modified_by, Unset):
             modified_by = UNSET
         elif isinstance(self.modified_by, UserRelationship):
@@ -73,7 +78,7 @@ class CaseRelationships:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         assignee: None | Unset | UserRelationship = d.pop("assignee", UNSET)
         if assignee is not None and not isinstance(assignee, Unset):
@@ -143,6 +148,7 @@ class CaseRelationships:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.project_relationship import ProjectRelationship  # noqa: E402
-from ..models.user_relationship import UserRelationship  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.project_relationship import ProjectRelationship
+    from ..models.user_relationship import UserRelationship

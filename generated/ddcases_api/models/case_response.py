@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CaseResponse")
+if TYPE_CHECKING:
+    from ..models.case import Case
+    from ..models.included_user import IncludedUser
 
 
 @_attrs_define
@@ -17,19 +19,17 @@ class CaseResponse:
     """Case response
 
     Attributes:
-        data (Case | Unset): A case
+        data (Case): A case
         included (list[IncludedUser] | Unset): The users that the relationships of `data` name (assignee, created_by,
             ...).
     """
 
-    data: Case | Unset = UNSET
+    data: Case
     included: list[IncludedUser] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
+        data = self.data.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
@@ -40,23 +40,20 @@ class CaseResponse:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if data is not UNSET:
-            field_dict["data"] = data
+        field_dict.update(
+            {
+                "data": data,
+            }
+        )
         if included is not UNSET:
             field_dict["included"] = included
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: Case | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = Case.from_dict(_data)
+        data = Case.from_dict(d.pop("data"))
 
         _included = d.pop("included", UNSET)
         included: list[IncludedUser] | Unset = UNSET
@@ -95,6 +92,7 @@ class CaseResponse:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case import Case  # noqa: E402
-from ..models.included_user import IncludedUser  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case import Case
+    from ..models.included_user import IncludedUser

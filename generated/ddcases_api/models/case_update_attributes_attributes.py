@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CaseUpdateAttributesAttributes")
+if TYPE_CHECKING:
+    from ..models.case_object_attributes import CaseObjectAttributes
 
 
 @_attrs_define
@@ -36,7 +37,7 @@ class CaseUpdateAttributesAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         attributes = CaseObjectAttributes.from_dict(d.pop("attributes"))
 
@@ -65,5 +66,6 @@ class CaseUpdateAttributesAttributes:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case_object_attributes import CaseObjectAttributes  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case_object_attributes import CaseObjectAttributes

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_resource_type import CaseResourceType
 
-T = TypeVar("T", bound="CaseUpdateCustomAttribute")
+if TYPE_CHECKING:
+    from ..models.custom_attribute_value import CustomAttributeValue
 
 
 @_attrs_define
@@ -43,7 +44,7 @@ class CaseUpdateCustomAttribute:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         attributes = CustomAttributeValue.from_dict(d.pop("attributes"))
 
@@ -75,5 +76,6 @@ class CaseUpdateCustomAttribute:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.custom_attribute_value import CustomAttributeValue  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.custom_attribute_value import CustomAttributeValue

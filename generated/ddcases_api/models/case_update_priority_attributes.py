@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_priority import CasePriority
-
-T = TypeVar("T", bound="CaseUpdatePriorityAttributes")
 
 
 @_attrs_define
@@ -37,7 +35,7 @@ class CaseUpdatePriorityAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         priority = CasePriority.from_value(d.pop("priority"))
 

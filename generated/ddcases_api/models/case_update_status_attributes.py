@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.case_status import CaseStatus
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="CaseUpdateStatusAttributes")
 
 
 @_attrs_define
@@ -44,7 +42,7 @@ class CaseUpdateStatusAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _status = d.pop("status", UNSET)
         status: CaseStatus | Unset

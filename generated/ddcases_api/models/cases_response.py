@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CasesResponse")
+if TYPE_CHECKING:
+    from ..models.case import Case
+    from ..models.cases_response_meta import CasesResponseMeta
+    from ..models.included_user import IncludedUser
 
 
 @_attrs_define
@@ -60,7 +63,7 @@ class CasesResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _data = d.pop("data", UNSET)
         data: list[Case] | Unset = UNSET
@@ -116,7 +119,8 @@ class CasesResponse:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.case import Case  # noqa: E402
-from ..models.cases_response_meta import CasesResponseMeta  # noqa: E402
-from ..models.included_user import IncludedUser  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.case import Case
+    from ..models.cases_response_meta import CasesResponseMeta
+    from ..models.included_user import IncludedUser

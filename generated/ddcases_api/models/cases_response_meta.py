@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CasesResponseMeta")
+if TYPE_CHECKING:
+    from ..models.cases_response_meta_pagination import CasesResponseMetaPagination
 
 
 @_attrs_define
@@ -37,7 +38,7 @@ class CasesResponseMeta:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _page = d.pop("page", UNSET)
         page: CasesResponseMetaPagination | Unset
@@ -71,5 +72,6 @@ class CasesResponseMeta:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.cases_response_meta_pagination import CasesResponseMetaPagination  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.cases_response_meta_pagination import CasesResponseMetaPagination

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.custom_attribute_type import CustomAttributeType
-
-T = TypeVar("T", bound="CustomAttributeValue")
 
 
 @_attrs_define
@@ -36,14 +34,7 @@ class CustomAttributeValue:
         type_ = self.type_.value
 
         value: float | list[float] | list[str] | str
-        if isinstance(self.value, list):
-            value = self.value
-
-        elif isinstance(self.value, list):
-            value = self.value
-
-        else:
-            value = self.value
+        value = self.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,7 +49,7 @@ class CustomAttributeValue:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         is_multi = d.pop("is_multi")
 

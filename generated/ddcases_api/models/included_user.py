@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,7 +10,8 @@ from attrs import field as _attrs_field
 from ..models.user_resource_type import UserResourceType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="IncludedUser")
+if TYPE_CHECKING:
+    from ..models.included_user_attributes import IncludedUserAttributes
 
 
 @_attrs_define
@@ -51,7 +52,7 @@ class IncludedUser:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str:
@@ -93,5 +94,6 @@ class IncludedUser:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.included_user_attributes import IncludedUserAttributes  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.included_user_attributes import IncludedUserAttributes

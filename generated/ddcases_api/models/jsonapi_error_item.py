@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="JSONAPIErrorItem")
+if TYPE_CHECKING:
+    from ..models.jsonapi_error_item_meta import JSONAPIErrorItemMeta
+    from ..models.jsonapi_error_item_source import JSONAPIErrorItemSource
 
 
 @_attrs_define
@@ -72,7 +74,7 @@ class JSONAPIErrorItem:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
 
@@ -126,6 +128,7 @@ class JSONAPIErrorItem:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.jsonapi_error_item_meta import JSONAPIErrorItemMeta  # noqa: E402
-from ..models.jsonapi_error_item_source import JSONAPIErrorItemSource  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.jsonapi_error_item_meta import JSONAPIErrorItemMeta
+    from ..models.jsonapi_error_item_source import JSONAPIErrorItemSource

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,7 +10,9 @@ from attrs import field as _attrs_field
 from ..models.project_resource_type import ProjectResourceType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="Project")
+if TYPE_CHECKING:
+    from ..models.project_attributes import ProjectAttributes
+    from ..models.project_relationships import ProjectRelationships
 
 
 @_attrs_define
@@ -56,7 +58,7 @@ class Project:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         attributes = ProjectAttributes.from_dict(d.pop("attributes"))
 
@@ -101,6 +103,7 @@ class Project:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.project_attributes import ProjectAttributes  # noqa: E402
-from ..models.project_relationships import ProjectRelationships  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.project_attributes import ProjectAttributes
+    from ..models.project_relationships import ProjectRelationships

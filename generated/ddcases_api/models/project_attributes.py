@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ProjectAttributes")
+if TYPE_CHECKING:
+    from ..models.project_columns_config import ProjectColumnsConfig
+    from ..models.project_settings import ProjectSettings
 
 
 @_attrs_define
@@ -72,7 +74,7 @@ class ProjectAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         key = d.pop("key")
         if type(key) is not str:
@@ -130,6 +132,7 @@ class ProjectAttributes:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.project_columns_config import ProjectColumnsConfig  # noqa: E402
-from ..models.project_settings import ProjectSettings  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.project_columns_config import ProjectColumnsConfig
+    from ..models.project_settings import ProjectSettings

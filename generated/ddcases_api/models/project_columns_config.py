@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ProjectColumnsConfig")
+if TYPE_CHECKING:
+    from ..models.project_columns_config_columns_items import ProjectColumnsConfigColumnsItems
 
 
 @_attrs_define
@@ -40,7 +41,7 @@ class ProjectColumnsConfig:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _columns = d.pop("columns", UNSET)
         columns: list[ProjectColumnsConfigColumnsItems] | Unset = UNSET
@@ -76,5 +77,6 @@ class ProjectColumnsConfig:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.project_columns_config_columns_items import ProjectColumnsConfigColumnsItems  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.project_columns_config_columns_items import ProjectColumnsConfigColumnsItems

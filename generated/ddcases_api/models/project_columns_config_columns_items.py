@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ProjectColumnsConfigColumnsItems")
+if TYPE_CHECKING:
+    from ..models.project_columns_config_columns_items_sort import ProjectColumnsConfigColumnsItemsSort
 
 
 @_attrs_define
@@ -49,7 +50,7 @@ class ProjectColumnsConfigColumnsItems:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _sort = d.pop("sort", UNSET)
         sort: ProjectColumnsConfigColumnsItemsSort | Unset
@@ -89,5 +90,6 @@ class ProjectColumnsConfigColumnsItems:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.project_columns_config_columns_items_sort import ProjectColumnsConfigColumnsItemsSort  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.project_columns_config_columns_items_sort import ProjectColumnsConfigColumnsItemsSort

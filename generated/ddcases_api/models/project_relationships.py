@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ProjectRelationships")
+if TYPE_CHECKING:
+    from ..models.relationship_to_team_links import RelationshipToTeamLinks
+    from ..models.users_relationship import UsersRelationship
 
 
 @_attrs_define
@@ -45,7 +47,7 @@ class ProjectRelationships:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _member_team = d.pop("member_team", UNSET)
         member_team: RelationshipToTeamLinks | Unset
@@ -87,6 +89,7 @@ class ProjectRelationships:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.relationship_to_team_links import RelationshipToTeamLinks  # noqa: E402
-from ..models.users_relationship import UsersRelationship  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.relationship_to_team_links import RelationshipToTeamLinks
+    from ..models.users_relationship import UsersRelationship

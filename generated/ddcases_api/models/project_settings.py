@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ProjectSettings")
+if TYPE_CHECKING:
+    from ..models.auto_close_inactive_cases import AutoCloseInactiveCases
+    from ..models.auto_transition_assigned_cases import AutoTransitionAssignedCases
+    from ..models.project_notification_settings import ProjectNotificationSettings
 
 
 @_attrs_define
@@ -53,7 +56,7 @@ class ProjectSettings:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _auto_close_inactive_cases = d.pop("auto_close_inactive_cases", UNSET)
         auto_close_inactive_cases: AutoCloseInactiveCases | Unset
@@ -103,7 +106,8 @@ class ProjectSettings:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.auto_close_inactive_cases import AutoCloseInactiveCases  # noqa: E402
-from ..models.auto_transition_assigned_cases import AutoTransitionAssignedCases  # noqa: E402
-from ..models.project_notification_settings import ProjectNotificationSettings  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.auto_close_inactive_cases import AutoCloseInactiveCases
+    from ..models.auto_transition_assigned_cases import AutoTransitionAssignedCases
+    from ..models.project_notification_settings import ProjectNotificationSettings

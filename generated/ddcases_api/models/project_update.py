@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,7 +10,8 @@ from attrs import field as _attrs_field
 from ..models.project_resource_type import ProjectResourceType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ProjectUpdate")
+if TYPE_CHECKING:
+    from ..models.project_update_attributes import ProjectUpdateAttributes
 
 
 @_attrs_define
@@ -46,7 +47,7 @@ class ProjectUpdate:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         type_ = ProjectResourceType.from_value(d.pop("type"))
 
@@ -83,5 +84,6 @@ class ProjectUpdate:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.project_update_attributes import ProjectUpdateAttributes  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.project_update_attributes import ProjectUpdateAttributes

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ProjectsResponse")
+if TYPE_CHECKING:
+    from ..models.included_user import IncludedUser
+    from ..models.project import Project
 
 
 @_attrs_define
@@ -52,7 +54,7 @@ class ProjectsResponse:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _data = d.pop("data", UNSET)
         data: list[Project] | Unset = UNSET
@@ -100,6 +102,7 @@ class ProjectsResponse:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.included_user import IncludedUser  # noqa: E402
-from ..models.project import Project  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.included_user import IncludedUser
+    from ..models.project import Project

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="RelationshipToTeamLinks")
+if TYPE_CHECKING:
+    from ..models.relationship_to_team_link_data import RelationshipToTeamLinkData
+    from ..models.team_relationships_links import TeamRelationshipsLinks
 
 
 @_attrs_define
@@ -48,7 +50,7 @@ class RelationshipToTeamLinks:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _data = d.pop("data", UNSET)
         data: list[RelationshipToTeamLinkData] | Unset = UNSET
@@ -92,6 +94,7 @@ class RelationshipToTeamLinks:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.relationship_to_team_link_data import RelationshipToTeamLinkData  # noqa: E402
-from ..models.team_relationships_links import TeamRelationshipsLinks  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.relationship_to_team_link_data import RelationshipToTeamLinkData
+    from ..models.team_relationships_links import TeamRelationshipsLinks

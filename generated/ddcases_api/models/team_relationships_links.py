@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="TeamRelationshipsLinks")
 
 
 @_attrs_define
@@ -35,7 +33,7 @@ class TeamRelationshipsLinks:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         related = d.pop("related", UNSET)
 

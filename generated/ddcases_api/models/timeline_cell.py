@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..models.timeline_cell_type import TimelineCellType
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="TimelineCell")
+if TYPE_CHECKING:
+    from ..models.timeline_cell_author_user import TimelineCellAuthorUser
+    from ..models.timeline_cell_content_comment import TimelineCellContentComment
 
 
 @_attrs_define
@@ -60,7 +62,7 @@ class TimelineCell:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         author = TimelineCellAuthorUser.from_dict(d.pop("author"))
 
@@ -101,6 +103,7 @@ class TimelineCell:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.timeline_cell_author_user import TimelineCellAuthorUser  # noqa: E402
-from ..models.timeline_cell_content_comment import TimelineCellContentComment  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.timeline_cell_author_user import TimelineCellAuthorUser
+    from ..models.timeline_cell_content_comment import TimelineCellContentComment

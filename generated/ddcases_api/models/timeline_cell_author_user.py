@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.timeline_cell_author_user_type import TimelineCellAuthorUserType
 
-T = TypeVar("T", bound="TimelineCellAuthorUser")
+if TYPE_CHECKING:
+    from ..models.timeline_cell_author_user_content import TimelineCellAuthorUserContent
 
 
 @_attrs_define
@@ -42,7 +43,7 @@ class TimelineCellAuthorUser:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         content = TimelineCellAuthorUserContent.from_dict(d.pop("content"))
 
@@ -74,5 +75,6 @@ class TimelineCellAuthorUser:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.timeline_cell_author_user_content import TimelineCellAuthorUserContent  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.timeline_cell_author_user_content import TimelineCellAuthorUserContent

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.timeline_cell_resource_type import TimelineCellResourceType
 
-T = TypeVar("T", bound="TimelineCellResource")
+if TYPE_CHECKING:
+    from ..models.timeline_cell import TimelineCell
 
 
 @_attrs_define
@@ -48,7 +49,7 @@ class TimelineCellResource:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         attributes = TimelineCell.from_dict(d.pop("attributes"))
 
@@ -85,5 +86,6 @@ class TimelineCellResource:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.timeline_cell import TimelineCell  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.timeline_cell import TimelineCell

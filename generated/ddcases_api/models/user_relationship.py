@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import Unset
 
-T = TypeVar("T", bound="UserRelationship")
+if TYPE_CHECKING:
+    from ..models.user_relationship_data import UserRelationshipData
 
 
 @_attrs_define
@@ -25,6 +26,7 @@ class UserRelationship:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] | None
+
         if isinstance(self.data, UserRelationshipData):
             data = self.data.to_dict()
         else:
@@ -41,7 +43,7 @@ class UserRelationship:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         data: None | UserRelationshipData = d.pop("data")
         if data is not None and not isinstance(data, Unset):
@@ -79,5 +81,6 @@ class UserRelationship:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.user_relationship_data import UserRelationshipData  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.user_relationship_data import UserRelationshipData

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="UsersRelationship")
+if TYPE_CHECKING:
+    from ..models.user_relationship_data import UserRelationshipData
 
 
 @_attrs_define
@@ -38,7 +39,7 @@ class UsersRelationship:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
@@ -72,5 +73,6 @@ class UsersRelationship:
         return key in self.additional_properties
 
 
-# Imported last so that models referring to each other can import each other (see header).
-from ..models.user_relationship_data import UserRelationshipData  # noqa: E402
+if not TYPE_CHECKING:
+    # Imported last so that models referring to each other can import each other (see header).
+    from ..models.user_relationship_data import UserRelationshipData

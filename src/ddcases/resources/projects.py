@@ -39,7 +39,7 @@ from ddcases_api.types import UNSET, Unset
 from .._pagination import AsyncPaginator, RawPage
 from .._resource import Resource, Unusable, body_as, data_as, no_body
 from .._types import ProjectRef
-from .._validation import resource_id, str_list, text
+from .._validation import invalid, resource_id, str_list, text
 
 if TYPE_CHECKING:
     from ._raw import ProjectsWithRawResponse
@@ -55,10 +55,10 @@ def _model(value: object, cls: type[S], what: str) -> S:
     if isinstance(value, cls):
         return value
     if not isinstance(value, Mapping):
-        raise ValueError(f"{what} must be a {cls.__name__} or a mapping, got {value!r}")
+        raise invalid(f"{what} must be a {cls.__name__} or a mapping, got {value!r}")
     try:
         return cls.from_dict(dict(value))
-    except Exception as exc:  # the generated parser: KeyError, TypeError, ValueError...
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # the generated parser
         raise ValueError(f"{what} is not a valid {cls.__name__}: {exc!r}") from None
 
 

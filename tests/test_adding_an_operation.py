@@ -1,0 +1,73 @@
+"""The README's "Adding an operation", done as it says in a committed copy of the repository:
+its spec patch applied, the code generated, and its quoted API diff and coverage failure checked
+against what the tools print there."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import yaml
+
+from tests import _repo_copy
+
+README = _repo_copy.ROOT / "README.md"
+
+
+def _walkthrough() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("### Adding an operation")
+    end = min(i for i in (text.find("\n## ", start), text.find("\n### ", start + 1)) if i > 0)
+    return text[start:end]
+
+
+def _blocks(section: str, language: str) -> list[str]:
+    fence = re.compile(rf"^( *)```{language}\n(.*?)^\1```$", re.MULTILINE | re.DOTALL)
+    return [textwrap.dedent(m.group(2)) for m in fence.finditer(section)]
+
+
+def test_the_walkthrough_has_a_spec_patch_and_the_outputs_it_quotes() -> None:
+    section = _walkthrough()
+    assert len(_blocks(section, "yaml")) == 1
+    assert len(_blocks(section, "text")) == 2
+    assert "make generate" in section
+    assert "make api-diff" in section
+
+
+def test_the_walkthrough_is_what_happens(tmp_path: Path) -> None:
+    section = _walkthrough()
+    (patch_text,) = _blocks(section, "yaml")
+    api_diff_quote, coverage_quote = _blocks(section, "text")
+    patch = yaml.safe_load(patch_text)
+    ((path, item),) = patch["paths"].items()
+    ((_method, operation),) = item.items()
+    module = re.sub(r"(?<!^)(?=[A-Z])", "_", operation["operationId"]).lower()
+
+    repo = _repo_copy.make(tmp_path / "repo")
+    spec = _repo_copy.load_spec(repo)
+    assert path not in spec["paths"], "the walkthrough must add an operation the spec lacks"
+    spec["paths"].update(patch["paths"])
+    _repo_copy.save_spec(repo, spec)
+
+    _repo_copy.generate(repo)  # 2. Generate
+    assert (repo / "generated/ddcases_api/api/case_management" / f"{module}.py").is_file()
+
+    diff = _repo_copy.run(repo, "scripts/api_diff.py").stdout.splitlines()  # 3. API diff
+    assert all(line in diff for line in api_diff_quote.splitlines()), diff
+    assert diff[-1].startswith("0 breaking change(s)")
+
+    coverage = _repo_copy.run(  # 4. Coverage
+        repo,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/generated/test_coverage.py::test_every_operation_is_covered",
+        check=False,
+    )
+    assert coverage.returncode == 1, coverage.stdout
+    gaps = coverage_quote.splitlines()
+    assert all(gap in coverage.stdout for gap in gaps), coverage.stdout
+    assert f"{len(gaps)} gap(s) between openapi.yaml and the code" in coverage.stdout

@@ -1,0 +1,214 @@
+"""The README's code is code: every ```python block and everything under examples/ type-checks
+under ``mypy --strict`` and runs against the emulator (blocks extracted by scripts/readme_code.py).
+
+How code written for Datadog reaches the emulator:
+
+* a script block runs in process with ``ddcases.CaseManagement`` replaced by a subclass whose
+  defaults are a fresh emulator (in-process ASGI transport) and with ``DD_API_KEY``/``DD_APP_KEY``
+  set to test values, so ``CaseManagement()`` as the README writes it talks to the emulator;
+* a block that defines ``test_*`` functions runs under pytest with the ddcases plugin, as a user's
+  test file would;
+* examples/ scripts start their own emulator (examples/triage.py does unless given --live).
+
+Blocks and examples in ``readme_code.PENDING`` wait for other work: strict xfail, with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib.util
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+import ddcases
+from ddcases.testing import Emulator
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("readme_code", ROOT / "scripts/readme_code.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["readme_code"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+readme_code = _load_script()
+BLOCKS = readme_code.blocks()
+EXAMPLES = [p.relative_to(ROOT).as_posix() for p in readme_code.examples()]
+# What a block must print, beyond running to the end with no 5xx from the emulator.
+OUTPUT = {
+    "Testing your code offline#2": re.compile(r"^SEC-1$", re.MULTILINE),
+}
+
+
+def _pending(name: str) -> list[pytest.MarkDecorator]:
+    reason = readme_code.PENDING.get(name)
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+def test_the_readme_has_python_blocks_of_both_kinds() -> None:
+    assert any(b.is_pytest for b in BLOCKS)
+    assert any(not b.is_pytest for b in BLOCKS)
+    assert "examples/triage.py" in EXAMPLES
+
+
+def test_blocks_keep_the_readme_line_numbers() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    for block in BLOCKS:
+        assert lines[block.line - 2].strip() == "```python"
+        first = block.code.splitlines()[0]
+        assert lines[block.line - 1].strip() == first.strip()
+        assert block.source().splitlines()[block.line - 1] == first
+
+
+# ---------------------------------------------------------------- mypy --strict
+
+
+@pytest.fixture(scope="module")
+def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """Block id or examples/ path -> its mypy --strict errors (one mypy run for all)."""
+    files = readme_code.write(BLOCKS, tmp_path_factory.mktemp("readme"))
+    result = readme_code.mypy([*files, *readme_code.examples()], cwd=ROOT)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    owners = {str(path): block.id for path, block in files.items()}
+    owners.update({str(ROOT / p): p for p in EXAMPLES})
+    owners.update({p: p for p in EXAMPLES})
+    errors: dict[str, list[str]] = {}
+    for line in result.stdout.splitlines():
+        path, _, rest = line.partition(":")
+        if ": error:" in line:
+            errors.setdefault(owners.get(path, path), []).append(f"line {rest}")
+    return errors
+
+
+@pytest.mark.parametrize(
+    "block",
+    [pytest.param(b, id=b.id, marks=_pending(b.id)) for b in BLOCKS],
+)
+def test_readme_block_type_checks(block: Any, mypy_errors: dict[str, list[str]]) -> None:
+    assert mypy_errors.get(block.id, []) == []
+
+
+@pytest.mark.parametrize("example", [pytest.param(p, marks=_pending(p)) for p in EXAMPLES])
+def test_example_type_checks(example: str, mypy_errors: dict[str, list[str]]) -> None:
+    assert mypy_errors.get(example, []) == []
+
+
+def test_mypy_errors_are_attributed(mypy_errors: dict[str, list[str]]) -> None:
+    known = {b.id for b in BLOCKS} | set(EXAMPLES)
+    assert set(mypy_errors) <= known, mypy_errors
+
+
+# ---------------------------------------------------------------- running
+
+
+@pytest.fixture
+def emulated_default(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """``CaseManagement()`` with no arguments reaches a fresh emulator; returns its statuses."""
+    emulator = Emulator()
+    # The custom attributes the README's blocks say must exist for the case's type.
+    emulator.define_custom_attribute("score", "NUMBER")
+    emulator.define_custom_attribute("links", "URL", is_multi=True)
+    statuses: list[int] = []
+
+    def record(response: httpx.Response) -> None:
+        statuses.append(response.status_code)
+
+    emulator.checks.append(record)
+    real = ddcases.CaseManagement
+
+    class EmulatedCaseManagement(real):  # type: ignore[valid-type,misc]
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("base_url", "http://emulator")
+            if "http_client" not in kwargs:
+                kwargs.setdefault("transport", emulator.transport())
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(ddcases, "CaseManagement", EmulatedCaseManagement)
+    monkeypatch.setenv("DD_API_KEY", "readme-api-key")
+    monkeypatch.setenv("DD_APP_KEY", "readme-app-key")
+    monkeypatch.delenv("DD_SITE", raising=False)
+    return statuses
+
+
+def _run_script(block: Any) -> str:
+    out = io.StringIO()
+    code = compile(block.source(), f"README.md ({block.id})", "exec")
+    with contextlib.redirect_stdout(out):
+        exec(code, {"__name__": "__main__"})  # noqa: S102 - the README block is the test
+    return out.getvalue()
+
+
+def _run_pytest(block: Any, where: Path) -> subprocess.CompletedProcess[str]:
+    path = where / f"test_{block.module}.py"
+    path.write_text(block.code, encoding="utf-8")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"]
+    command += ["-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function"]
+    return subprocess.run(
+        [*command, str(path)],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=b.id) for b in BLOCKS])
+def test_readme_block_runs_against_the_emulator(
+    block: Any, emulated_default: list[int], tmp_path: Path
+) -> None:
+    if block.is_pytest:
+        result = _run_pytest(block, tmp_path)
+        tests = sum(
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.name.startswith("test_")
+            for node in ast.parse(block.code).body
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"{tests} passed" in result.stdout
+        return
+    output = _run_script(block)
+    if "CaseManagement(" in block.code:  # it reached the emulator, not Datadog
+        assert emulated_default
+    assert not [s for s in emulated_default if s >= 500], emulated_default
+    expected = OUTPUT.get(block.id)
+    if expected is not None:
+        assert expected.search(output), output
+
+
+def test_examples_triage_runs_against_the_emulator() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "triage.py"),
+            "--cases",
+            "40",
+            "--concurrency",
+            "8",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Triage summary for project TRIAGE: 40 cases filed" in result.stdout
+    assert "emulator listening on http://127.0.0.1:" in result.stderr
+
+
+def test_every_example_is_run_by_a_test() -> None:
+    assert EXAMPLES == ["examples/triage.py"], "add a test that runs the new example"

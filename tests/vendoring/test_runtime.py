@@ -1,0 +1,85 @@
+"""A vendored copy works in a venv holding only its runtime dependencies, with or without each
+optional one (orjson, aiohttp, the emulator's packages), and never needs ddcases.
+
+The venvs are built once from the pinned wheels and cached (scripts/runtime_venvs.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ._vendoring import NAME, ROOT, runtime_venvs
+
+APP = Path(__file__).with_name("_user_app.py")
+
+# (copy, venv) -> what the program must report.
+MATRIX = {
+    ("plain", "all"): {"json_loads": "orjson", "aiohttp_used": True, "emulator_ran": False},
+    ("plain", "no-orjson"): {"json_loads": "json", "aiohttp_used": True, "emulator_ran": False},
+    ("plain", "no-aiohttp"): {"json_loads": "orjson", "aiohttp_used": False, "emulator_ran": False},
+    ("plain", "bare"): {"json_loads": "json", "aiohttp_used": False, "emulator_ran": False},
+    ("emulator", "all"): {"json_loads": "orjson", "aiohttp_used": True, "emulator_ran": True},
+    ("emulator", "no-orjson"): {"json_loads": "json", "aiohttp_used": True, "emulator_ran": True},
+    ("emulator", "no-aiohttp"): {
+        "json_loads": "orjson",
+        "aiohttp_used": False,
+        "emulator_ran": True,
+    },
+    # The copy has the emulator, the venv not its packages: the client still works.
+    ("emulator", "no-emulator"): {
+        "json_loads": "orjson",
+        "aiohttp_used": True,
+        "emulator_ran": False,
+    },
+}
+
+
+def test_the_runtime_venvs_hold_only_what_they_should() -> None:
+    venvs = runtime_venvs.VENVS
+    assert set(venvs["bare"]) == {"httpx", "attrs"}
+    for group, packages in runtime_venvs.OPTIONAL.items():
+        assert not set(packages) & set(venvs[f"no-{group}"])
+        assert set(packages) <= set(venvs["all"])
+
+
+@pytest.mark.parametrize(("copy", "venv"), MATRIX, ids=[f"{c}-copy-in-{v}" for c, v in MATRIX])
+def test_a_user_program_runs_on_the_copy(
+    copy: str, venv: str, plain_dest: Path, emulator_dest: Path
+) -> None:
+    python = runtime_venvs.ensure(venv)
+    dest = plain_dest if copy == "plain" else emulator_dest
+    # -I: no PYTHONPATH, no user site, not the cwd; -W error: warnings fail the run.
+    result = subprocess.run(
+        [str(python), "-I", "-W", "error", str(APP), str(dest), NAME],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report.pop("ddcases_modules") == []
+    assert report == MATRIX[copy, venv]
+
+
+def test_an_optional_package_is_really_missing_from_its_venv() -> None:
+    python = runtime_venvs.ensure("no-orjson")
+    result = subprocess.run(
+        [str(python), "-I", "-c", "import orjson"], capture_output=True, text=True, check=False
+    )
+    assert "No module named 'orjson'" in result.stderr
+
+
+def test_the_readme_lists_the_packages_these_venvs_hold() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Vendoring") :].split("\n## ", 1)[0]
+    deps = next(line for line in section.splitlines() if "Dependencies at run time" in line)
+    deps = section[section.index(deps) :].split("\n- ", 1)[0]
+    required, optional = deps.split("Optional:", 1)
+    packages = {p for ps in runtime_venvs.OPTIONAL.values() for p in ps}
+    assert all(p in required for p in runtime_venvs.REQUIRED)
+    assert all(p in optional for p in (*packages, *runtime_venvs.TEST_TOOLS))
