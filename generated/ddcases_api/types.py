@@ -77,6 +77,44 @@ class Response(Generic[T]):
     http_response: httpx.Response = field(repr=False)
 
 
+#: Request extension naming the operation (its module's name, e.g. "get_case"): the retry
+#: transport learns which rate-limit bucket each operation draws on by it.
+OPERATION_EXTENSION = "openapi.operation"
+
+
+def absolute(http: httpx.Client | httpx.AsyncClient, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` for ``http.request`` with one absolute URL: base URL, path and query.
+
+    httpx would otherwise parse the relative URL, merge it with the base URL (parsing again)
+    and merge the query parameters (again): two to four URL parses per request, about a third of
+    building one. Built the way httpx merges (the base URL's path ends in "/", the path's
+    leading "/" goes, the query encoded by httpx.QueryParams), so the URL is the same
+    (tests/generated/test_urls.py checks that across base-URL shapes). A client with default
+    params of its own keeps httpx's merge.
+    """
+    base = http.base_url
+    if http.params or base.query:
+        return kwargs
+    prefix = str(base)
+    url = prefix + kwargs["url"][1:] if prefix.endswith("/") else prefix + kwargs["url"]
+    params = kwargs.pop("params", None)
+    if params:
+        url += "?" + str(httpx.QueryParams(params))
+    kwargs["url"] = httpx.URL(url)
+    return kwargs
+
+
 # json_loads is listed so that the formatter keeps the stdlib fallback import (it strips an
 # unused one) and so that strict type checkers see it as exported.
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "json_loads", "status_from_code"]
+__all__ = [
+    "OPERATION_EXTENSION",
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "absolute",
+    "json_loads",
+    "status_from_code",
+]

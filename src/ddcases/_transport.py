@@ -49,8 +49,9 @@ _RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemotePro
 _UNSENT_EXCEPTIONS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # A path segment that is not a lower-case word (an id, a key, a UUID), for route names.
 _ID_SEGMENT = re.compile(r"/(?![a-z_]+(?:/|$))[^/]+")
-#: Request extension naming the operation (the generated client sets it), for pacing.
-ROUTE_EXTENSION = "ddcases.route"
+#: Request extension naming the operation (the generated client sets it: types.OPERATION_EXTENSION),
+#: for pacing; requests without it are told apart by their path with the ids elided.
+ROUTE_EXTENSION = "openapi.operation"
 
 
 def is_create(request: httpx.Request) -> bool:

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -21,6 +21,7 @@ def _get_kwargs(
             case_id=quote(str(case_id), safe=""),
             cell_id=quote(str(cell_id), safe=""),
         ),
+        "extensions": {OPERATION_EXTENSION: "delete_case_comment"},
     }
 
     return _kwargs
@@ -109,9 +110,8 @@ def sync_detailed(
         cell_id=cell_id,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -176,7 +176,8 @@ async def asyncio_detailed(
         cell_id=cell_id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.case_response import CaseResponse
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -22,6 +22,7 @@ def _get_kwargs(
             case_id=quote(str(case_id), safe=""),
             custom_attribute_key=quote(str(custom_attribute_key), safe=""),
         ),
+        "extensions": {OPERATION_EXTENSION: "delete_case_custom_attribute"},
     }
 
     return _kwargs
@@ -113,9 +114,8 @@ def sync_detailed(
         custom_attribute_key=custom_attribute_key,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -180,7 +180,8 @@ async def asyncio_detailed(
         custom_attribute_key=custom_attribute_key,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

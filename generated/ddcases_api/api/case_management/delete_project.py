@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -19,6 +19,7 @@ def _get_kwargs(
         "url": "/api/v2/cases/projects/{project_id}".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "extensions": {OPERATION_EXTENSION: "delete_project"},
     }
 
     return _kwargs
@@ -94,9 +95,8 @@ def sync_detailed(
         project_id=project_id,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -155,7 +155,8 @@ async def asyncio_detailed(
         project_id=project_id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

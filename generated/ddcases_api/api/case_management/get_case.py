@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.case_response import CaseResponse
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -20,6 +20,7 @@ def _get_kwargs(
         "url": "/api/v2/cases/{case_id}".format(
             case_id=quote(str(case_id), safe=""),
         ),
+        "extensions": {OPERATION_EXTENSION: "get_case"},
     }
 
     return _kwargs
@@ -108,9 +109,8 @@ def sync_detailed(
         case_id=case_id,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -169,7 +169,8 @@ async def asyncio_detailed(
         case_id=case_id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

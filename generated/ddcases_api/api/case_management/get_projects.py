@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.projects_response import ProjectsResponse
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -15,6 +15,7 @@ def _get_kwargs() -> dict[str, Any]:
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v2/cases/projects",
+        "extensions": {OPERATION_EXTENSION: "get_projects"},
     }
 
     return _kwargs
@@ -97,9 +98,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs()
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -147,7 +147,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs()
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.case_sortable_field import CaseSortableField
 from ...models.cases_response import CasesResponse
-from ...types import UNSET, Response, Unset, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, UNSET, Response, Unset, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -42,6 +42,7 @@ def _get_kwargs(
         "method": "get",
         "url": "/api/v2/cases",
         "params": params,
+        "extensions": {OPERATION_EXTENSION: "search_cases"},
     }
 
     return _kwargs
@@ -143,9 +144,8 @@ def sync_detailed(
         sort_asc=sort_asc,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -230,7 +230,8 @@ async def asyncio_detailed(
         sort_asc=sort_asc,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

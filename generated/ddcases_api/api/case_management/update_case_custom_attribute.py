@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.case_response import CaseResponse
 from ...models.case_update_custom_attribute_request import CaseUpdateCustomAttributeRequest
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -26,6 +26,7 @@ def _get_kwargs(
             case_id=quote(str(case_id), safe=""),
             custom_attribute_key=quote(str(custom_attribute_key), safe=""),
         ),
+        "extensions": {OPERATION_EXTENSION: "update_case_custom_attribute"},
     }
 
     _kwargs["json"] = body.to_dict()
@@ -125,9 +126,8 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -198,7 +198,8 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.case_response import CaseResponse
 from ...models.case_update_description_request import CaseUpdateDescriptionRequest
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -24,6 +24,7 @@ def _get_kwargs(
         "url": "/api/v2/cases/{case_id}/description".format(
             case_id=quote(str(case_id), safe=""),
         ),
+        "extensions": {OPERATION_EXTENSION: "update_case_description"},
     }
 
     _kwargs["json"] = body.to_dict()
@@ -120,9 +121,8 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -187,7 +187,8 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 

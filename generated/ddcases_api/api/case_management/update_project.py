@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.project_response import ProjectResponse
 from ...models.project_update_request import ProjectUpdateRequest
-from ...types import Response, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
 
 
 def _get_kwargs(
@@ -24,6 +24,7 @@ def _get_kwargs(
         "url": "/api/v2/cases/projects/{project_id}".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "extensions": {OPERATION_EXTENSION: "update_project"},
     }
 
     _kwargs["json"] = body.to_dict()
@@ -121,9 +122,8 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    http = client.get_httpx_client()
+    response = http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
@@ -190,7 +190,8 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    http = client.get_async_httpx_client()
+    response = await http.request(**absolute(http, kwargs))
 
     return _build_response(client=client, response=response)
 
