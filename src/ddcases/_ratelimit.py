@@ -178,6 +178,14 @@ class RateLimiter:
             return self.shared
         return self._routes.get(route, self.shared)
 
+    def free(self, bucket: Bucket) -> bool:
+        """True when ``bucket`` knows no limit to respect: the request goes without waiting.
+        (The fast path, kept out of a coroutine; otherwise call :meth:`acquire`.)"""
+        if bucket.spread or bucket.blocked_until or bucket.credit is not None:
+            return False
+        bucket.in_flight += 1
+        return True
+
     async def acquire(self, bucket: Bucket) -> None:
         """Wait until ``bucket`` may send one more request; it counts as in flight from now
         (a request waiting for its turn will use the window as surely as one sent)."""

@@ -162,9 +162,13 @@ class RetryTransport(httpx.AsyncBaseTransport):
         retries = 0
         while True:
             bucket = limiter.bucket(route)
-            await limiter.acquire(bucket)
+            if not limiter.free(bucket):
+                await limiter.acquire(bucket)
             try:
-                response = await self._attempt(request)
+                if self._inner_reads:  # our transport: read, capped and within the deadline
+                    response = await self.inner.handle_async_request(request)
+                else:
+                    response = await self._attempt(request)
             except _RETRY_EXCEPTIONS as exc:
                 limiter.release(bucket)
                 if create and not provably_unsent(exc):
@@ -208,8 +212,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
-        if self._inner_reads:
-            return await self.inner.handle_async_request(request)
+        """One attempt through an inner transport that neither bounds it nor reads the body."""
         deadline = attempt_deadline(request)
         start = time.monotonic()
         try:

@@ -68,3 +68,16 @@ def test_a_base_url_with_a_query_keeps_httpx_merge() -> None:
     client = httpx.Client(base_url="https://h/p?token=1")
     kwargs = absolute(client, {"method": "get", "url": "/api/v2/cases"})
     assert kwargs["url"] == "/api/v2/cases"
+
+
+def test_parsed_urls_are_reused_and_the_cache_stays_bounded() -> None:
+    from ddcases_api import types
+
+    client = httpx.Client(base_url="https://api.datadoghq.com")
+    first = absolute(client, {"method": "get", "url": "/api/v2/cases/SEC-1"})["url"]
+    again = absolute(client, {"method": "get", "url": "/api/v2/cases/SEC-1"})["url"]
+    assert again is first  # parsed once
+    for i in range(3 * types._URL_CACHE_SIZE):
+        url = absolute(client, {"method": "get", "url": f"/api/v2/cases/SEC-{i}"})["url"]
+        assert url == f"https://api.datadoghq.com/api/v2/cases/SEC-{i}"
+    assert len(types._URLS) <= types._URL_CACHE_SIZE
