@@ -73,7 +73,9 @@ class APIErrorResponse:
         api_error_response = cls.__new__(cls)
         api_error_response.errors = errors
 
-        api_error_response.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        api_error_response.additional_properties = d or {}
         return api_error_response
 
     @property

@@ -49,7 +49,9 @@ class AutoTransitionAssignedCases:
             auto_transition_assigned_cases_on_self_assigned
         )
 
-        auto_transition_assigned_cases.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        auto_transition_assigned_cases.additional_properties = d or {}
         return auto_transition_assigned_cases
 
     @property

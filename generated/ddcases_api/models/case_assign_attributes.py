@@ -44,7 +44,9 @@ class CaseAssignAttributes:
         case_assign_attributes = cls.__new__(cls)
         case_assign_attributes.assignee_id = assignee_id
 
-        case_assign_attributes.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        case_assign_attributes.additional_properties = d or {}
         return case_assign_attributes
 
     @property

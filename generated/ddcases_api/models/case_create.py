@@ -57,7 +57,7 @@ class CaseCreate:
         d = dict(src_dict)
         attributes = CaseCreateAttributes.from_dict(d.pop("attributes"))
 
-        type_ = CaseResourceType.from_value(d.pop("type"))
+        type_ = CaseResourceType.by_value.get(_v := d.pop("type")) or CaseResourceType.from_value(_v)
 
         _relationships = d.pop("relationships", UNSET)
         relationships: CaseCreateRelationships | Unset
@@ -73,7 +73,9 @@ class CaseCreate:
         case_create.type_ = type_
         case_create.relationships = relationships
 
-        case_create.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        case_create.additional_properties = d or {}
         return case_create
 
     @property

@@ -45,7 +45,9 @@ class CaseCreateRequest:
         case_create_request = cls.__new__(cls)
         case_create_request.data = data
 
-        case_create_request.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        case_create_request.additional_properties = d or {}
         return case_create_request
 
     @property

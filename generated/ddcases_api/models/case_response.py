@@ -72,7 +72,9 @@ class CaseResponse:
         case_response.data = data
         case_response.included = included
 
-        case_response.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        case_response.additional_properties = d or {}
         return case_response
 
     @property

@@ -44,7 +44,9 @@ class CaseUpdateDescriptionAttributes:
         case_update_description_attributes = cls.__new__(cls)
         case_update_description_attributes.description = description
 
-        case_update_description_attributes.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        case_update_description_attributes.additional_properties = d or {}
         return case_update_description_attributes
 
     @property

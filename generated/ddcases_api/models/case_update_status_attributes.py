@@ -49,7 +49,7 @@ class CaseUpdateStatusAttributes:
         if isinstance(_status, Unset):
             status = UNSET
         else:
-            status = CaseStatus.from_value(_status)
+            status = CaseStatus.by_value.get(_v := _status) or CaseStatus.from_value(_v)
 
         status_name = d.pop("status_name", UNSET)
 
@@ -59,7 +59,9 @@ class CaseUpdateStatusAttributes:
         case_update_status_attributes.status = status
         case_update_status_attributes.status_name = status_name
 
-        case_update_status_attributes.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        case_update_status_attributes.additional_properties = d or {}
         return case_update_status_attributes
 
     @property

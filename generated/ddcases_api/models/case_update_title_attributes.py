@@ -44,7 +44,9 @@ class CaseUpdateTitleAttributes:
         case_update_title_attributes = cls.__new__(cls)
         case_update_title_attributes.title = title
 
-        case_update_title_attributes.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        case_update_title_attributes.additional_properties = d or {}
         return case_update_title_attributes
 
     @property

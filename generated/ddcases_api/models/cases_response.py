@@ -99,7 +99,9 @@ class CasesResponse:
         cases_response.included = included
         cases_response.meta = meta
 
-        cases_response.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        cases_response.additional_properties = d or {}
         return cases_response
 
     @property

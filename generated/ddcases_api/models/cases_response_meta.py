@@ -52,7 +52,9 @@ class CasesResponseMeta:
         cases_response_meta = cls.__new__(cls)
         cases_response_meta.page = page
 
-        cases_response_meta.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        cases_response_meta.additional_properties = d or {}
         return cases_response_meta
 
     @property

@@ -60,7 +60,9 @@ class CasesResponseMetaPagination:
         cases_response_meta_pagination.size = size
         cases_response_meta_pagination.total = total
 
-        cases_response_meta_pagination.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        cases_response_meta_pagination.additional_properties = d or {}
         return cases_response_meta_pagination
 
     @property

@@ -53,7 +53,7 @@ class CustomAttributeValue:
         d = dict(src_dict)
         is_multi = d.pop("is_multi")
 
-        type_ = CustomAttributeType.from_value(d.pop("type"))
+        type_ = CustomAttributeType.by_value.get(_v := d.pop("type")) or CustomAttributeType.from_value(_v)
 
         value: float | list[float] | list[str] | str = d.pop("value")
 
@@ -64,7 +64,9 @@ class CustomAttributeValue:
         custom_attribute_value.type_ = type_
         custom_attribute_value.value = value
 
-        custom_attribute_value.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        custom_attribute_value.additional_properties = d or {}
         return custom_attribute_value
 
     @property

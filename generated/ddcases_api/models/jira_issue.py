@@ -61,7 +61,7 @@ class JiraIssue:
         if isinstance(_status, Unset):
             status = UNSET
         else:
-            status = CaseThirdPartyTicketStatus.from_value(_status)
+            status = CaseThirdPartyTicketStatus.by_value.get(_v := _status) or CaseThirdPartyTicketStatus.from_value(_v)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
@@ -69,7 +69,9 @@ class JiraIssue:
         jira_issue.result = result
         jira_issue.status = status
 
-        jira_issue.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        jira_issue.additional_properties = d or {}
         return jira_issue
 
     @property

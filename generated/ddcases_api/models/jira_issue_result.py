@@ -69,7 +69,9 @@ class JiraIssueResult:
         jira_issue_result.issue_url = issue_url
         jira_issue_result.project_key = project_key
 
-        jira_issue_result.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        jira_issue_result.additional_properties = d or {}
         return jira_issue_result
 
     @property

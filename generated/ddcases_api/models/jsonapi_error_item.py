@@ -108,7 +108,9 @@ class JSONAPIErrorItem:
         jsonapi_error_item.status = status
         jsonapi_error_item.title = title
 
-        jsonapi_error_item.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        jsonapi_error_item.additional_properties = d or {}
         return jsonapi_error_item
 
     @property

@@ -60,7 +60,9 @@ class JSONAPIErrorItemSource:
         jsonapi_error_item_source.parameter = parameter
         jsonapi_error_item_source.pointer = pointer
 
-        jsonapi_error_item_source.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        jsonapi_error_item_source.additional_properties = d or {}
         return jsonapi_error_item_source
 
     @property

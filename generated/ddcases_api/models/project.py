@@ -66,7 +66,7 @@ class Project:
         if type(id) is not str:
             raise TypeError(f"id must be a string, got {type(id).__name__}")
 
-        type_ = ProjectResourceType.from_value(d.pop("type"))
+        type_ = ProjectResourceType.by_value.get(_v := d.pop("type")) or ProjectResourceType.from_value(_v)
 
         _relationships = d.pop("relationships", UNSET)
         relationships: ProjectRelationships | Unset
@@ -83,7 +83,9 @@ class Project:
         project.type_ = type_
         project.relationships = relationships
 
-        project.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project.additional_properties = d or {}
         return project
 
     @property

@@ -112,7 +112,9 @@ class ProjectAttributes:
         project_attributes.restricted = restricted
         project_attributes.settings = settings
 
-        project_attributes.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_attributes.additional_properties = d or {}
         return project_attributes
 
     @property

@@ -70,7 +70,9 @@ class ProjectColumnsConfigColumnsItems:
         project_columns_config_columns_items.sort_field = sort_field
         project_columns_config_columns_items.type_ = type_
 
-        project_columns_config_columns_items.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_columns_config_columns_items.additional_properties = d or {}
         return project_columns_config_columns_items
 
     @property

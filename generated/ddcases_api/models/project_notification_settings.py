@@ -116,7 +116,9 @@ class ProjectNotificationSettings:
         project_notification_settings.notify_on_case_status_change = notify_on_case_status_change
         project_notification_settings.notify_on_case_unassignment = notify_on_case_unassignment
 
-        project_notification_settings.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_notification_settings.additional_properties = d or {}
         return project_notification_settings
 
     @property

@@ -45,7 +45,9 @@ class ProjectRelationship:
         project_relationship = cls.__new__(cls)
         project_relationship.data = data
 
-        project_relationship.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_relationship.additional_properties = d or {}
         return project_relationship
 
     @property

@@ -69,7 +69,9 @@ class ProjectRelationships:
         project_relationships.member_team = member_team
         project_relationships.member_user = member_user
 
-        project_relationships.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_relationships.additional_properties = d or {}
         return project_relationships
 
     @property

@@ -72,7 +72,9 @@ class ProjectResponse:
         project_response.data = data
         project_response.included = included
 
-        project_response.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_response.additional_properties = d or {}
         return project_response
 
     @property

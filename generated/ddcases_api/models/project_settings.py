@@ -86,7 +86,9 @@ class ProjectSettings:
         project_settings.auto_transition_assigned_cases = auto_transition_assigned_cases
         project_settings.notification = notification
 
-        project_settings.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_settings.additional_properties = d or {}
         return project_settings
 
     @property

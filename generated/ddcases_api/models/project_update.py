@@ -49,7 +49,7 @@ class ProjectUpdate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        type_ = ProjectResourceType.from_value(d.pop("type"))
+        type_ = ProjectResourceType.by_value.get(_v := d.pop("type")) or ProjectResourceType.from_value(_v)
 
         _attributes = d.pop("attributes", UNSET)
         attributes: ProjectUpdateAttributes | Unset
@@ -64,7 +64,9 @@ class ProjectUpdate:
         project_update.type_ = type_
         project_update.attributes = attributes
 
-        project_update.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_update.additional_properties = d or {}
         return project_update
 
     @property

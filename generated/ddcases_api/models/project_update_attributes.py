@@ -98,7 +98,9 @@ class ProjectUpdateAttributes:
         project_update_attributes.settings = settings
         project_update_attributes.team_uuid = team_uuid
 
-        project_update_attributes.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        project_update_attributes.additional_properties = d or {}
         return project_update_attributes
 
     @property

@@ -82,7 +82,9 @@ class ProjectsResponse:
         projects_response.data = data
         projects_response.included = included
 
-        projects_response.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        projects_response.additional_properties = d or {}
         return projects_response
 
     @property

@@ -74,7 +74,9 @@ class RelationshipToTeamLinks:
         relationship_to_team_links.data = data
         relationship_to_team_links.links = links
 
-        relationship_to_team_links.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        relationship_to_team_links.additional_properties = d or {}
         return relationship_to_team_links
 
     @property

@@ -42,7 +42,9 @@ class ServiceNowTicketResult:
         service_now_ticket_result = cls.__new__(cls)
         service_now_ticket_result.sys_target_link = sys_target_link
 
-        service_now_ticket_result.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        service_now_ticket_result.additional_properties = d or {}
         return service_now_ticket_result
 
     @property

@@ -42,7 +42,9 @@ class TeamRelationshipsLinks:
         team_relationships_links = cls.__new__(cls)
         team_relationships_links.related = related
 
-        team_relationships_links.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        team_relationships_links.additional_properties = d or {}
         return team_relationships_links
 
     @property

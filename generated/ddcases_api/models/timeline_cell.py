@@ -70,7 +70,7 @@ class TimelineCell:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        type_ = TimelineCellType.from_value(d.pop("type"))
+        type_ = TimelineCellType.by_value.get(_v := d.pop("type")) or TimelineCellType.from_value(_v)
 
         content = d.pop("content", UNSET)
 
@@ -83,7 +83,9 @@ class TimelineCell:
         timeline_cell.type_ = type_
         timeline_cell.content = content
 
-        timeline_cell.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        timeline_cell.additional_properties = d or {}
         return timeline_cell
 
     @property

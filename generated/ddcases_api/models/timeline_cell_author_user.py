@@ -47,7 +47,9 @@ class TimelineCellAuthorUser:
         d = dict(src_dict)
         content = TimelineCellAuthorUserContent.from_dict(d.pop("content"))
 
-        type_ = TimelineCellAuthorUserType.from_value(d.pop("type"))
+        type_ = TimelineCellAuthorUserType.by_value.get(_v := d.pop("type")) or TimelineCellAuthorUserType.from_value(
+            _v
+        )
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
@@ -55,7 +57,9 @@ class TimelineCellAuthorUser:
         timeline_cell_author_user.content = content
         timeline_cell_author_user.type_ = type_
 
-        timeline_cell_author_user.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        timeline_cell_author_user.additional_properties = d or {}
         return timeline_cell_author_user
 
     @property

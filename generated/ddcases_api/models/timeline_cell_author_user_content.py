@@ -78,7 +78,9 @@ class TimelineCellAuthorUserContent:
         timeline_cell_author_user_content.handle = handle
         timeline_cell_author_user_content.name = name
 
-        timeline_cell_author_user_content.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        timeline_cell_author_user_content.additional_properties = d or {}
         return timeline_cell_author_user_content
 
     @property

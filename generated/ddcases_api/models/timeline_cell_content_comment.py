@@ -44,7 +44,9 @@ class TimelineCellContentComment:
         timeline_cell_content_comment = cls.__new__(cls)
         timeline_cell_content_comment.message = message
 
-        timeline_cell_content_comment.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        timeline_cell_content_comment.additional_properties = d or {}
         return timeline_cell_content_comment
 
     @property

@@ -57,7 +57,9 @@ class TimelineResponse:
         timeline_response = cls.__new__(cls)
         timeline_response.data = data
 
-        timeline_response.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        timeline_response.additional_properties = d or {}
         return timeline_response
 
     @property

@@ -61,7 +61,9 @@ class UserRelationship:
         user_relationship = cls.__new__(cls)
         user_relationship.data = data
 
-        user_relationship.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        user_relationship.additional_properties = d or {}
         return user_relationship
 
     @property

@@ -53,7 +53,9 @@ class UsersRelationship:
         users_relationship = cls.__new__(cls)
         users_relationship.data = data
 
-        users_relationship.additional_properties = d
+        # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
+        # new empty dict is not (most models have no extra members; fewer GC passes a page).
+        users_relationship.additional_properties = d or {}
         return users_relationship
 
     @property
