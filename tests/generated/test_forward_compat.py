@@ -147,6 +147,26 @@ def test_known_enum_values() -> None:
     assert pyd.CaseStatus("NEW_ONE").is_known is False
 
 
+def test_unknown_enum_values_are_met_once_and_the_cache_is_bounded() -> None:
+    """An unknown value is made a pseudo-member once, then found by lookup like a known one;
+    at most 64 are kept, and the enum's own member map (what is_known reads) never grows."""
+    first = CaseType.from_value("ERROR_TRACKING_ISSUE")
+    again = CaseResponse.from_dict({"data": live_case(type="ERROR_TRACKING_ISSUE")})
+    assert again.data.attributes.type_ is first
+    assert CaseType("ERROR_TRACKING_ISSUE") is first
+    known = dict(CaseType._value2member_map_)
+    for i in range(200):
+        value = f"NEW_TYPE_{i}"
+        member = CaseType.from_value(value)
+        assert member == value
+        assert member.is_known is False
+    assert len(CaseType.by_value) <= len(known) + 64
+    assert dict(CaseType._value2member_map_) == known
+    assert CaseType.from_value("STANDARD") is CaseType.STANDARD
+    with pytest.raises(ValueError, match="is not a valid"):
+        CaseType.from_value([])  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("field", ["modified_at", "closed_at", "archived_at"])
 def test_optional_timestamps_absent_or_null(field: str) -> None:
     case = live_case()
