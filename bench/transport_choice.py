@@ -2,8 +2,9 @@
 
 Loopback, concurrency 32, a fixed JSON body served by a small aiohttp server in a child
 process (so server and client don't share a core). Prints req/s for httpx's own pool, httpx
-over httpx-aiohttp (ddcases' default_transport), the same wrapped in RetryTransport, and raw
-aiohttp + json.loads, each with its ratio to raw aiohttp. Asserts nothing.
+over httpx-aiohttp (the adapter ddcases used until issue 11), httpx over ddcases' own
+AiohttpTransport (the default since), the same wrapped in RetryTransport, and raw aiohttp +
+json.loads, each with its ratio to raw aiohttp. Asserts nothing.
 
     .venv/bin/python bench/transport_choice.py [--requests 2000] [--concurrency 32]
 """
@@ -21,8 +22,9 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 import httpx
 from aiohttp import web
+from httpx_aiohttp import AiohttpTransport as HttpxAiohttpTransport
 
-from ddcases._aiohttp_transport import default_transport
+from ddcases._aiohttp_transport import AiohttpTransport
 from ddcases._transport import RetryTransport
 
 BODY = json.dumps(
@@ -102,15 +104,20 @@ async def main(n: int, c: int, port: int) -> None:
     results = {
         "raw aiohttp + json.loads": await _aiohttp(url, n, c),
         "httpx AsyncHTTPTransport (httpcore)": await _httpx(url, None, n, c),
-        "httpx + httpx_aiohttp (default_transport)": await _httpx(url, default_transport(), n, c),
-        "httpx + RetryTransport(default_transport)": await _httpx(
-            url, RetryTransport(default_transport()), n, c
+        "httpx + httpx_aiohttp (the adapter until issue 11)": await _httpx(
+            url, HttpxAiohttpTransport(), n, c
+        ),
+        "httpx + ddcases AiohttpTransport (the default)": await _httpx(
+            url, AiohttpTransport(), n, c
+        ),
+        "httpx + RetryTransport(AiohttpTransport)": await _httpx(
+            url, RetryTransport(AiohttpTransport()), n, c
         ),
     }
     base = results["raw aiohttp + json.loads"]
     print(f"{n} requests, concurrency {c}, loopback")
     for name, rate in results.items():
-        print(f"  {name:44s} {rate:8.0f} req/s   {rate / base:5.2f}x raw aiohttp")
+        print(f"  {name:52s} {rate:8.0f} req/s   {rate / base:5.2f}x raw aiohttp")
 
 
 if __name__ == "__main__":

@@ -83,8 +83,17 @@ class CaseCreateAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+    def from_dict(cls, src_dict: Mapping[str, Any], *, _owned: bool = False) -> Self:
+        """Build from a JSON object; ``src_dict`` is left as it was.
+
+        (``_owned``: the generated endpoint parsers pass True for a body they have just decoded,
+        which nobody else holds; its dicts are then consumed rather than copied, one copy less
+        per model and fewer objects for the cyclic GC.)
+        """
+        if _owned and isinstance(src_dict, dict):
+            d = src_dict
+        else:
+            d = dict(src_dict)
         title = d.pop("title")
         if type(title) is not str:
             raise TypeError(f"title must be a string, got {type(title).__name__}")
@@ -94,7 +103,7 @@ class CaseCreateAttributes:
         if isinstance(_custom_attributes, Unset):
             custom_attributes = UNSET
         else:
-            custom_attributes = CaseCustomAttributes.from_dict(_custom_attributes)
+            custom_attributes = CaseCustomAttributes.from_dict(_custom_attributes, _owned=_owned)
 
         description = d.pop("description", UNSET)
 

@@ -67,14 +67,23 @@ class ProjectUpdateAttributes:
         return field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+    def from_dict(cls, src_dict: Mapping[str, Any], *, _owned: bool = False) -> Self:
+        """Build from a JSON object; ``src_dict`` is left as it was.
+
+        (``_owned``: the generated endpoint parsers pass True for a body they have just decoded,
+        which nobody else holds; its dicts are then consumed rather than copied, one copy less
+        per model and fewer objects for the cyclic GC.)
+        """
+        if _owned and isinstance(src_dict, dict):
+            d = src_dict
+        else:
+            d = dict(src_dict)
         _columns_config = d.pop("columns_config", UNSET)
         columns_config: ProjectColumnsConfig | Unset
         if isinstance(_columns_config, Unset):
             columns_config = UNSET
         else:
-            columns_config = ProjectColumnsConfig.from_dict(_columns_config)
+            columns_config = ProjectColumnsConfig.from_dict(_columns_config, _owned=_owned)
 
         enabled_custom_case_types = cast(list[str], d.pop("enabled_custom_case_types", UNSET))
 
@@ -85,7 +94,7 @@ class ProjectUpdateAttributes:
         if isinstance(_settings, Unset):
             settings = UNSET
         else:
-            settings = ProjectSettings.from_dict(_settings)
+            settings = ProjectSettings.from_dict(_settings, _owned=_owned)
 
         team_uuid = d.pop("team_uuid", UNSET)
 

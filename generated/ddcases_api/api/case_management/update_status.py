@@ -38,33 +38,34 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> APIErrorResponse | CaseResponse | None:
+    _owned = True  # the body decoded here belongs to the models built from it (no copies)
     if response.status_code == 200:
-        response_200 = CaseResponse.from_dict(json_loads(response.content))
+        response_200 = CaseResponse.from_dict(json_loads(response.content), _owned=_owned)
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = APIErrorResponse.from_dict(json_loads(response.content))
+        response_400 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = APIErrorResponse.from_dict(json_loads(response.content))
+        response_401 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = APIErrorResponse.from_dict(json_loads(response.content))
+        response_403 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = APIErrorResponse.from_dict(json_loads(response.content))
+        response_404 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = APIErrorResponse.from_dict(json_loads(response.content))
+        response_429 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
 
         return response_429
 
