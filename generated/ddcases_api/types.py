@@ -59,10 +59,11 @@ T = TypeVar("T")
 
 def status_from_code(code: int) -> HTTPStatus | int:
     """HTTPStatus for registered codes, the plain int for anything else (e.g. 520)."""
-    try:
-        return HTTPStatus(code)
-    except ValueError:
-        return code
+    return _STATUSES.get(code, code)
+
+
+# By value: HTTPStatus(code) goes through EnumMeta.__call__ on every response (~0.6 µs).
+_STATUSES: dict[int, HTTPStatus] = {status.value: status for status in HTTPStatus}
 
 
 @define

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import TypeVar, cast
@@ -38,7 +39,7 @@ def resource_id(value: object, what: str) -> str:
         raise invalid(f"{what} must be a str, got {type(value).__name__}")
     if value in ("", ".", ".."):
         raise ValueError(f"{what} must not be empty, '.' or '..', got {value!r}")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+    if _CONTROL.search(value):
         raise ValueError(f"{what} must not contain control characters, got {value!r}")
     return utf8(value, what)
 
@@ -57,12 +58,18 @@ def string(value: object, what: str) -> str:
     return utf8(value, what)
 
 
+# C0 controls (NUL included) and DEL: one compiled search instead of a loop over characters.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def utf8(value: str, what: str) -> str:
     """Return ``value`` if it encodes as UTF-8, as everything sent in a URL or JSON body must.
 
     Only a lone surrogate (``"\\ud800"``, e.g. half of an emoji cut in two) fails; left alone it
     would surface as a UnicodeEncodeError from deep inside httpx or json at send time.
     """
+    if value.isascii():  # the common case, checked without encoding a copy
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
