@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -45,8 +46,11 @@ def page_medians(
     return [statistics.median(s) for s in samples]
 
 
-async def _throughput(make: ClientFactory, concurrency: int, seconds: float) -> tuple[float, float]:
+async def _throughput(
+    make: ClientFactory, concurrency: int, seconds: float, distinct: bool = False
+) -> tuple[float, float]:
     client = make()
+    ids = (f"SEC-{n}" for n in itertools.count(1))  # every call a case not asked for before
     try:
         await asyncio.gather(*(client.get(CASE_ID) for _ in range(concurrency)))  # open the pool
         for _ in range(3):
@@ -58,7 +62,7 @@ async def _throughput(make: ClientFactory, concurrency: int, seconds: float) -> 
         async def worker() -> None:
             nonlocal done
             while time.perf_counter() < deadline:
-                await client.get(CASE_ID)
+                await client.get(next(ids) if distinct else CASE_ID)
                 done += 1
 
         start, cpu = time.perf_counter(), time.process_time()
@@ -69,10 +73,16 @@ async def _throughput(make: ClientFactory, concurrency: int, seconds: float) -> 
 
 
 def throughputs(
-    factories: Sequence[ClientFactory], concurrency: int, seconds: float = 1.0, rounds: int = 3
+    factories: Sequence[ClientFactory],
+    concurrency: int,
+    seconds: float = 1.0,
+    rounds: int = 3,
+    *,
+    distinct: bool = False,
 ) -> list[tuple[float, float]]:
     """Median requests per second of `get`, one per factory, with `concurrency` callers, and
     the median client CPU seconds per request (this process only: the server has its own).
+    With `distinct`, every call asks for another case (no URL is requested twice).
 
     CPU per request hardly moves when other work competes for the cores; req/s does.
     """
@@ -80,7 +90,7 @@ def throughputs(
     cpus: list[list[float]] = [[] for _ in factories]
     for _ in range(rounds):
         for i, make in enumerate(factories):
-            rate, cpu = asyncio.run(_throughput(make, concurrency, seconds))
+            rate, cpu = asyncio.run(_throughput(make, concurrency, seconds, distinct))
             rates[i].append(rate)
             cpus[i].append(cpu)
     return [(statistics.median(r), statistics.median(c)) for r, c in zip(rates, cpus, strict=True)]

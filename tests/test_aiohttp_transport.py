@@ -133,3 +133,22 @@ async def test_responses_come_back_read(loopback: Any) -> None:
         assert response.elapsed.total_seconds() >= 0
     finally:
         await transport.aclose()
+
+
+async def test_stream_true_through_the_shared_client_gets_the_body_already_read(
+    loopback: Any,
+) -> None:
+    """Responses come back read (and capped): `stream=True` on dd.api's client cannot stream.
+    The body is all there at once through .content and aiter_bytes(); aiter_raw() says so."""
+    from ddcases import CaseManagement
+
+    url, _ = loopback
+    async with CaseManagement(base_url=url, api_key="a" * 32, app_key="b" * 40) as dd:
+        http = dd.api.get_async_httpx_client()
+        async with http.stream("GET", "/api/v2/cases") as response:
+            assert response.is_stream_consumed
+            assert [chunk async for chunk in response.aiter_bytes()] == [b'{"data": []}']
+            assert response.content == b'{"data": []}'
+            with pytest.raises(httpx.StreamConsumed):
+                async for _ in response.aiter_raw():
+                    pass
