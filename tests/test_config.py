@@ -165,3 +165,15 @@ def test_a_missing_aiohttp_falls_back_with_one_warning(
     assert "install aiohttp" in warnings[0]
     for dd in (first, second):
         assert isinstance(dd._http._transport.inner, httpx.AsyncHTTPTransport)  # type: ignore[attr-defined]
+
+
+def test_the_known_sites_are_the_specs() -> None:
+    """SITES and openapi.yaml's server variable list the same sites, in the same order."""
+    from pathlib import Path
+
+    import yaml
+
+    from ddcases._constants import SITES
+
+    spec = yaml.safe_load((Path(__file__).parents[1] / "openapi.yaml").read_text(encoding="utf-8"))
+    assert tuple(spec["servers"][0]["variables"]["site"]["enum"]) == SITES
