@@ -14,6 +14,7 @@ import pytest
 from ddcases._exceptions import CreateOutcomeUnknownError
 from ddcases._transport import (
     RetryTransport,
+    created_by,
     is_create,
     provably_unsent,
     retry_after_seconds,
@@ -263,6 +264,38 @@ async def test_body_cut_short_is_retried_for_get(fake: FakeTime) -> None:
 def test_is_create(url: str) -> None:
     assert is_create(httpx.Request("POST", httpx.URL(BASE).join(url)))
     assert not is_create(httpx.Request("GET", httpx.URL(BASE).join(url)))
+
+
+def test_what_a_request_creates_by_operation_or_path() -> None:
+    def req(method: str, path: str, operation: str | None = None) -> httpx.Request:
+        extensions = {} if operation is None else {"openapi.operation": operation}
+        return httpx.Request(method, BASE + path, extensions=extensions)
+
+    assert created_by(req("POST", "/api/v2/cases", "create_case")) == "case"
+    assert created_by(req("POST", "/api/v2/cases/projects", "create_project")) == "project"
+    assert created_by(req("POST", "/api/v2/cases/SEC-1/comment", "comment_case")) == "comment"
+    assert created_by(req("POST", "/api/v2/cases/SEC-1/comment")) == "comment"  # by path
+    assert created_by(req("POST", "/api/v2/cases/SEC-1/title", "update_case_title")) is None
+    assert created_by(req("DELETE", "/api/v2/cases/SEC-1/comment/c1")) is None
+
+
+def test_the_non_idempotent_operations_are_the_specs() -> None:
+    """CREATES names exactly the operations openapi.yaml marks x-ddcases-creates."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from ddcases._constants import CREATES
+
+    spec = yaml.safe_load((Path(__file__).parents[1] / "openapi.yaml").read_text(encoding="utf-8"))
+    marked = {
+        re.sub(r"(?<!^)(?=[A-Z])", "_", op["operationId"]).lower(): op["x-ddcases-creates"]
+        for item in spec["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "x-ddcases-creates" in op
+    }
+    assert marked == CREATES
 
 
 @pytest.mark.parametrize("path", ["/api/v2/cases/SEC-1/status", "/api/v2/cases/SEC-1/archive"])

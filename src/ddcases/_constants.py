@@ -64,9 +64,21 @@ RETRY_AFTER_MS_HEADER = "retry-after-ms"
 # does not use for transient conditions).
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
-# The only non-idempotent operations (CreateCase, CreateProject in openapi.yaml): retried only
-# when the request provably never reached the service.
-CREATE_PATHS: tuple[str, ...] = ("/api/v2/cases", "/api/v2/cases/projects")
+# The operations that are not idempotent (x-ddcases-creates in openapi.yaml; a test keeps this
+# equal), by the name the generated client gives each request (its module's name), and what one
+# creates: retried only when the request provably never reached the service.
+CREATES: dict[str, str] = {
+    "create_case": "case",
+    "create_project": "project",
+    "comment_case": "comment",
+}
+# The same, by path, for requests that do not name their operation (built by hand on dd.api's
+# client): POST to these, after any base-path prefix.
+CREATE_PATHS: dict[str, str] = {
+    "/api/v2/cases": "case",
+    "/api/v2/cases/projects": "project",
+    "/comment": "comment",
+}
 
 # httpx.Response.extensions key under which RetryTransport records how many retries a response
 # took (RawResponse.retries_taken).

@@ -167,8 +167,10 @@ class CreateOutcomeUnknownError(DDCasesError):
         status_code: int | None = None,
         reason: str = "",
         response: httpx.Response | None = None,
+        what: str | None = None,
     ) -> None:
-        what = "project" if path.rstrip("/").endswith("/projects") else "case"
+        if what is None:
+            what = "project" if path.rstrip("/").endswith("/projects") else "case"
         failure = f"{status_code}" if status_code is not None else reason or "transport failure"
         if status_code is not None and reason:
             failure += f", {reason}"

@@ -25,6 +25,7 @@ import httpx
 
 from ._constants import (
     CREATE_PATHS,
+    CREATES,
     DEFAULT_MAX_RATE_LIMIT_WAIT,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -38,7 +39,7 @@ from ._logs import logger
 from ._ratelimit import RateLimiter, retry_after_seconds
 from ._response_body import BODY_ERROR, BodyError, decode, failed, read_capped
 
-__all__ = ["RetryTransport", "attempt_deadline", "is_create", "provably_unsent"]
+__all__ = ["RetryTransport", "attempt_deadline", "created_by", "is_create", "provably_unsent"]
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -54,9 +55,23 @@ _ID_SEGMENT = re.compile(r"/(?![a-z_]+(?:/|$))[^/]+")
 ROUTE_EXTENSION = "openapi.operation"
 
 
+def created_by(request: httpx.Request) -> str | None:
+    """What ``request`` creates if it is not idempotent ("case", "project", "comment"), else None.
+
+    By the operation the generated client names (``CREATES``), else by method and path.
+    """
+    operation = request.extensions.get(ROUTE_EXTENSION)
+    if operation is not None:
+        return CREATES.get(operation)
+    if request.method != "POST":
+        return None
+    path = request.url.path.rstrip("/")
+    return next((what for suffix, what in CREATE_PATHS.items() if path.endswith(suffix)), None)
+
+
 def is_create(request: httpx.Request) -> bool:
-    """POST /api/v2/cases or POST /api/v2/cases/projects (after any base-path prefix)."""
-    return request.method == "POST" and request.url.path.rstrip("/").endswith(CREATE_PATHS)
+    """True for a request that is not idempotent (see :func:`created_by`)."""
+    return created_by(request) is not None
 
 
 def provably_unsent(exc: BaseException) -> bool:
@@ -156,7 +171,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
         return f"{type(self).__name__}({self.inner!r}, max_retries={self.max_retries})"
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        create = is_create(request)
+        create = created_by(request)
         limiter = self.limiter
         route = route_of(request)
         retries = 0
@@ -173,7 +188,10 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 limiter.release(bucket)
                 if create and not provably_unsent(exc):
                     raise CreateOutcomeUnknownError(
-                        method=request.method, path=request.url.path, reason=type(exc).__name__
+                        method=request.method,
+                        path=request.url.path,
+                        reason=type(exc).__name__,
+                        what=create,
                     ) from scrub_transport_error(exc)
                 if retries >= self.max_retries:
                     raise
@@ -192,6 +210,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                         status_code=status,
                         reason=str(response.extensions.get(BODY_ERROR) or ""),
                         response=response,
+                        what=create,
                     )
                 response.extensions[RETRIES_EXTENSION] = retries
                 if status not in RETRY_STATUSES or retries >= self.max_retries:

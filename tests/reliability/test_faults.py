@@ -532,3 +532,22 @@ async def test_mixed_faults_on_creates_leave_no_duplicates(served: tuple[Emulato
     )
     assert sorted(c.key for c in emulator.store.cases()) == sorted(f"SEC-{i}" for i in range(1, 7))
     assert emulator.requests["CreateProject"] == 1
+
+
+@within(10)
+async def test_a_comment_is_never_posted_twice(faulty: FaultServer) -> None:
+    """A comment is a create too (x-ddcases-creates): after a 503 or a reset once it arrived it
+    is an unknown outcome, not retried; only a provably unsent one would be."""
+    async with client(faulty.url) as dd:
+        key = await seed(dd)
+        path = f"{CASES}/{key}/comment"
+        faulty.plan(Reply(503, b'{"errors": ["Service Unavailable"]}'), method="POST", path=path)
+        with pytest.raises(CreateOutcomeUnknownError) as info:
+            await dd.cases.comment(key, "first")
+        faulty.plan(Reset(after_read=True, forward=True), method="POST", path=path)
+        with pytest.raises(CreateOutcomeUnknownError):
+            await dd.cases.comment(key, "second")
+        comment = await dd.cases.comment(key, "third")
+    assert "may or may not have created the comment" in str(info.value)
+    assert faulty.count("POST", path) == 3  # each sent once
+    assert comment.attributes.cell_content.message == "third"
