@@ -1,8 +1,9 @@
 """How the benches time a client: per-call latency, and throughput at a given concurrency.
 
-Each measurement opens a fresh client, warms it up (connections, lazy imports, caches), and
-then times only steady-state calls. Rounds alternate between clients so that drift in the
-machine (the other core, thermal, page cache) lands on all of them alike.
+Each measurement opens fresh clients, warms them up (connections, lazy imports, caches), and
+then times only steady-state calls. Page fetches take turns client by client, call by call;
+throughput rounds alternate between clients; either way drift in the machine (the other core,
+a VM slowing down) lands on all of them alike.
 """
 
 from __future__ import annotations
@@ -19,30 +20,39 @@ from _clients import CASE_ID, Client
 ClientFactory = Callable[[], Client]
 
 
-async def _page_times(make: ClientFactory, calls: int, warmup: int) -> list[float]:
-    client = make()
+async def _interleaved_page_times(
+    factories: Sequence[ClientFactory], calls: Sequence[int], warmup: int
+) -> list[list[float]]:
+    clients = [make() for make in factories]
     try:
-        for _ in range(warmup):
-            await client.page()
+        for client in clients:
+            for _ in range(warmup):
+                await client.page()
         gc.collect()
-        times = []
-        for _ in range(calls):
-            start = time.perf_counter()
-            await client.page()
-            times.append(time.perf_counter() - start)
+        times: list[list[float]] = [[] for _ in clients]
+        # One page of each client in turn: whatever the machine does meanwhile (the VM slowing
+        # down for a few seconds, the other core busy) lands on all of them alike.
+        for n in range(max(calls)):
+            for i, client in enumerate(clients):
+                if n < calls[i]:
+                    start = time.perf_counter()
+                    await client.page()
+                    times[i].append(time.perf_counter() - start)
         return times
     finally:
-        await client.aclose()
+        for client in clients:
+            await client.aclose()
 
 
 def page_medians(
     factories: Sequence[ClientFactory], calls: Sequence[int], rounds: int = 3, warmup: int = 5
 ) -> list[float]:
-    """Median seconds per page fetch+parse, one per factory (`calls[i]` timed calls a round)."""
+    """Median seconds per page fetch+parse, one per factory (`calls[i]` timed calls a round),
+    the clients taking turns call by call."""
     samples: list[list[float]] = [[] for _ in factories]
     for _ in range(rounds):
-        for i, make in enumerate(factories):
-            samples[i] += asyncio.run(_page_times(make, calls[i], warmup))
+        for i, times in enumerate(asyncio.run(_interleaved_page_times(factories, calls, warmup))):
+            samples[i] += times
     return [statistics.median(s) for s in samples]
 
 
@@ -88,8 +98,10 @@ def throughputs(
     """
     rates: list[list[float]] = [[] for _ in factories]
     cpus: list[list[float]] = [[] for _ in factories]
-    for _ in range(rounds):
-        for i, make in enumerate(factories):
+    order = list(enumerate(factories))
+    for n in range(rounds):
+        # Forward, then backward: no client always runs first after a pause, or last.
+        for i, make in order if n % 2 == 0 else order[::-1]:
             rate, cpu = asyncio.run(_throughput(make, concurrency, seconds, distinct))
             rates[i].append(rate)
             cpus[i].append(cpu)

@@ -303,10 +303,12 @@ def main(quick: bool) -> None:
         # (b): one case asked for again and again (the measure), then a different case
         # each call, so that no parsed URL is reused (types.absolute keeps them).
         for concurrency, distinct in ((1, False), (32, False), (32, True)):
-            # Five alternating rounds (not three): on a shared 2-core host req/s moves by a
-            # quarter between rounds, and the median of five holds still better.
-            b_rounds = 1 if quick else 5
-            results = throughputs(factories, concurrency, rounds=b_rounds, distinct=distinct)
+            # Twelve short alternating rounds rather than three long ones: on this shared 2-core
+            # host req/s drifts by a quarter within a minute, and short turns share the drift.
+            b_rounds = 2 if quick else 12
+            results = throughputs(
+                factories, concurrency, seconds=0.25, rounds=b_rounds, distinct=distinct
+            )
             (floor_r, floor_cpu), (ours_r, ours_cpu), (official_r, official_cpu) = results
             what = "a different case each call" if distinct else "one case"
             print(
