@@ -34,7 +34,7 @@ import httpx
 from ._error_details import ErrorDetail, parse_error_details
 from ._logs import redact_headers, scrub, scrub_bytes
 from ._ratelimit import RateLimitInfo, retry_after_seconds
-from ._response_body import BODY_ERROR
+from ._response_body import BODY_ERROR, unframed
 
 __all__ = [
     "ApiConnectionError",
@@ -273,7 +273,7 @@ def _scrubbed(response: httpx.Response) -> httpx.Response:
         response = httpx.Response(
             response.status_code,
             # the content is already decoded: don't let httpx decode it again
-            headers=[(k, v) for k, v in clean_items if k.lower() not in _BODY_FRAMING],
+            headers=unframed(clean_items),
             content=clean_content,
             extensions=response.extensions,
         )
@@ -294,9 +294,6 @@ def scrub_transport_error(exc: httpx.TransportError) -> httpx.TransportError:
         return exc
     exc.request = redact_request(request)
     return exc
-
-
-_BODY_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def redact_request(req: httpx.Request) -> httpx.Request:

@@ -135,6 +135,11 @@ class Bucket:
         self.next_slot = 0.0
         self.spread = False
 
+    @property
+    def paced(self) -> bool:
+        """Whether a request may have to wait: spread out, blocked, or drawing on a known credit."""
+        return self.spread or bool(self.blocked_until) or self.credit is not None
+
     def __repr__(self) -> str:
         mode = "spread" if self.spread else "burst"
         return f"<Bucket {self.name or '(shared)'} {mode} in_flight={self.in_flight}>"
@@ -181,7 +186,7 @@ class RateLimiter:
     def free(self, bucket: Bucket) -> bool:
         """True when ``bucket`` knows no limit to respect: the request goes without waiting.
         (The fast path, kept out of a coroutine; otherwise call :meth:`acquire`.)"""
-        if bucket.spread or bucket.blocked_until or bucket.credit is not None:
+        if bucket.paced:
             return False
         bucket.in_flight += 1
         return True
@@ -190,7 +195,7 @@ class RateLimiter:
         """Wait until ``bucket`` may send one more request; it counts as in flight from now
         (a request waiting for its turn will use the window as surely as one sent)."""
         bucket.in_flight += 1
-        if bucket.spread or bucket.blocked_until or bucket.credit is not None:
+        if bucket.paced:
             try:
                 await self._wait_turn(bucket)
             except BaseException:

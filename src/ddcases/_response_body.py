@@ -25,6 +25,7 @@ __all__ = [
     "decode",
     "failed",
     "read_capped",
+    "unframed",
 ]
 
 #: What we can undo, and so all we ask for.
@@ -114,16 +115,22 @@ def _bounded(inflater: zlib._Decompress, data: bytes, cap: int) -> bytes:
     return b"".join(parts)
 
 
+# Headers that describe the body as it was on the wire; wrong once it is decoded or replaced.
+_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def unframed(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``items`` without the headers that describe the wire body (so httpx decodes nothing
+    again, and no stale length is kept)."""
+    return [(k, v) for k, v in items if k.lower() not in _FRAMING]
+
+
 def failed(response: httpx.Response, error: BodyError) -> httpx.Response:
     """``response`` without its body, carrying ``error`` (see the module docstring)."""
     extensions = dict(response.extensions)
     extensions[BODY_ERROR] = error.reason
     extensions[BODY_SNIPPET] = error.snippet
-    headers = [
-        (k, v)
-        for k, v in response.headers.multi_items()
-        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-    ]
+    headers = unframed(response.headers.multi_items())
     failed_response = httpx.Response(
         response.status_code, headers=headers, content=b"", extensions=extensions
     )

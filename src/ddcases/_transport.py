@@ -37,7 +37,7 @@ from ._constants import (
 from ._exceptions import CreateOutcomeUnknownError, redact_request, scrub_transport_error
 from ._logs import logger
 from ._ratelimit import RateLimiter, retry_after_seconds
-from ._response_body import BODY_ERROR, BodyError, decode, failed, read_capped
+from ._response_body import BODY_ERROR, BodyError, decode, failed, read_capped, unframed
 
 __all__ = ["RetryTransport", "attempt_deadline", "created_by", "is_create", "provably_unsent"]
 
@@ -282,14 +282,9 @@ async def _read(response: httpx.Response, request: httpx.Request, cap: int) -> h
         return failed(_with_request(response, request), exc)
     finally:
         await response.aclose()
-    headers = [
-        (k, v)
-        for k, v in response.headers.multi_items()
-        if k.lower() not in ("content-encoding", "content-length")
-    ]
     return httpx.Response(
         response.status_code,
-        headers=headers,
+        headers=unframed(response.headers.multi_items()),
         content=content,
         request=request,
         extensions=response.extensions,
