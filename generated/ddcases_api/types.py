@@ -30,6 +30,16 @@ class Unset:
 
 UNSET: Unset = Unset()
 
+
+def json_document(content: bytes, parse_included: bool = True) -> Any:
+    """A response body decoded, without its JSON:API ``included`` member unless
+    ``parse_included``: what the generated parsers build models from."""
+    document = json_loads(content)
+    if not parse_included and type(document) is dict:
+        document.pop("included", None)
+    return document
+
+
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
 FileTypes = (
@@ -128,6 +138,7 @@ __all__ = [
     "Response",
     "Unset",
     "absolute",
+    "json_document",
     "json_loads",
     "status_from_code",
 ]

@@ -174,9 +174,13 @@ class CaseManagement:
             )
             _ignore_cookies(self._http)
             register_secrets(self._auth)
-        self._api = AuthenticatedClient(base_url=str(self._http.base_url)).set_async_httpx_client(
-            self._http
-        )
+        base = str(self._http.base_url)
+        self._api = AuthenticatedClient(base_url=base).set_async_httpx_client(self._http)
+        # What the facade's plain methods call with: they return only a document's data, so
+        # its `included` users are not parsed (raw responses and dd.call use self._api).
+        self._data_api = AuthenticatedClient(
+            base_url=base, parse_included=False
+        ).set_async_httpx_client(self._http)
         self._project_keys = ProjectKeys(self._list_projects, NotFoundError.for_lookup)
 
     @property
@@ -261,10 +265,11 @@ class CaseManagement:
         if self._owns_http:
             await self._http.aclose()
 
-    def _api_for_call(self) -> AuthenticatedClient:
+    def _api_for_call(self, *, included: bool) -> AuthenticatedClient:
+        """The generated client a call goes through; ``included``: parse whole documents."""
         if self._closed:
             raise RuntimeError("this CaseManagement client is closed")
-        return self._api
+        return self._api if included else self._data_api
 
     async def _list_projects(self) -> list[Project]:
         return await self.projects._fetch_all()

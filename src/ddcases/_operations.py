@@ -38,6 +38,8 @@ Operation = Callable[..., Awaitable[Response[APIErrorResponse | T]]]
 class Operations(Resource):
     """What ``dd.call`` and ``dd.with_raw_response.call`` run on."""
 
+    _whole_documents = True  # the parsed body is what dd.call returns
+
     async def call(self, endpoint: Operation[T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``endpoint(*args, client=..., **kwargs)``; return its parsed 2xx body."""
         parsed: T = await self._call(endpoint, any_body, *args, **kwargs)

@@ -93,6 +93,11 @@ def any_body(parsed: object) -> Any:
 class Resource:
     """A namespace of the client: ``dd.cases``, ``dd.projects``."""
 
+    #: Whether plain calls parse whole documents. The facade's methods return a document's
+    #: ``data`` (and paging counts), so its ``included`` users are left unparsed; raw responses
+    #: (``document``) and ``dd.call`` (the body itself) parse everything.
+    _whole_documents = False
+
     def __init__(self, client: CaseManagement, *, recorder: Recorder | None = None) -> None:
         self._client = client
         self._recorder = recorder
@@ -104,7 +109,9 @@ class Resource:
         self, endpoint: Endpoint, pick: Callable[[object], M], *args: Any, **kwargs: Any
     ) -> M:
         """Send one request through the generated ``endpoint``; return ``pick(parsed body)``."""
-        api = self._client._api_for_call()
+        api = self._client._api_for_call(
+            included=self._whole_documents or self._recorder is not None
+        )
         unusable: ApiError | None = None
         try:
             result = await endpoint(*args, client=api, **kwargs)

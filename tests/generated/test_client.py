@@ -9,10 +9,11 @@ from http import HTTPStatus
 import httpx
 import pytest
 
-from ddcases_api import AuthenticatedClient, Client
+from ddcases_api import AuthenticatedClient, Client, errors
 from ddcases_api.api.case_management import archive_case, delete_project, get_case, search_cases
 from ddcases_api.client import DEFAULT_TIMEOUT
 from ddcases_api.models import CaseEmptyRequest, CaseResponse, CasesResponse
+from ddcases_api.types import UNSET
 
 from ._live import LIVE_CASE, live_page
 
@@ -54,6 +55,21 @@ async def test_search_page_with_included() -> None:
     assert len(parsed.data) == 5
     assert [u.to_dict() for u in parsed.included] == page["included"]
     assert parsed.included[0].attributes.name == "Ada"
+
+
+async def test_parse_included_false_leaves_included_unparsed() -> None:
+    page = live_page(5)
+    page["included"].append({"id": 7, "type": ["not", "a", "user"]})  # would not parse
+    client = _client(_json(200, page))
+    async with client:
+        with pytest.raises(errors.UnparsableResponse):  # the default parses the whole document
+            await search_cases.asyncio_detailed(client=client, page_size=5)
+        client.parse_included = False
+        response = await search_cases.asyncio_detailed(client=client, page_size=5)
+    assert isinstance(response.parsed, CasesResponse)
+    assert response.parsed.included is UNSET
+    assert [case.id for case in response.parsed.data] == [case["id"] for case in page["data"]]
+    assert response.parsed.meta.page.total == 7
 
 
 async def test_empty_204() -> None:

@@ -77,6 +77,28 @@ async def test_get_gives_document_included_headers_and_status() -> None:
     assert repr(raw) == "<RawResponse GET /api/v2/cases/SEC-12 -> 200>"
 
 
+async def test_plain_calls_leave_included_unparsed_raw_and_call_parse_it() -> None:
+    """The plain methods return only data, so `included` is not parsed for them (an odd
+    included user is no failure there); raw responses and dd.call hand out the whole document."""
+    odd = {"data": case(), "included": [*INCLUDED, {"id": 7, "type": ["not", "a", "user"]}]}
+    page = {"data": [case()], "included": odd["included"], "meta": {"page": {"total": 1}}}
+    whole = {"data": case(), "included": INCLUDED}
+    service = Recorded(
+        answer(200, odd), answer(200, page), answer(200, odd), answer(200, odd), answer(200, whole)
+    )
+    async with service.client() as dd:
+        plain = await dd.cases.get("SEC-12")
+        (listed,) = (await dd.cases.search("status:open")).items
+        with pytest.raises(UnexpectedResponseError, match="does not match the spec"):
+            await dd.cases.with_raw_response.get("SEC-12")
+        with pytest.raises(UnexpectedResponseError, match="does not match the spec"):
+            await dd.call(get_case.asyncio_detailed, "SEC-12")
+        raw = await dd.cases.with_raw_response.get("SEC-12")
+    assert plain.attributes.key == listed.attributes.key == "SEC-12"
+    assert plain == raw.parse()
+    assert [user.id for user in raw.document.included] == [USER_ID]
+
+
 async def test_retries_taken_counts_the_retries() -> None:
     service = Recorded(answer(503), answer(502), answer(200, {"data": case()}))
     async with service.client(max_retries=2, initial_retry_delay=0.001) as dd:

@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_error_response import APIErrorResponse
 from ...models.project_response import ProjectResponse
-from ...types import OPERATION_EXTENSION, Response, absolute, json_loads, status_from_code
+from ...types import OPERATION_EXTENSION, Response, absolute, json_document, status_from_code
 
 
 def _get_kwargs(
@@ -31,32 +31,32 @@ def _parse_response(
 ) -> APIErrorResponse | ProjectResponse | None:
     _owned = True  # the body decoded here belongs to the models built from it (no copies)
     if response.status_code == 200:
-        response_200 = ProjectResponse.from_dict(json_loads(response.content), _owned=_owned)
+        response_200 = ProjectResponse.from_dict(json_document(response.content, client.parse_included), _owned=_owned)
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
+        response_400 = APIErrorResponse.from_dict(json_document(response.content, client.parse_included), _owned=_owned)
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
+        response_401 = APIErrorResponse.from_dict(json_document(response.content, client.parse_included), _owned=_owned)
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
+        response_403 = APIErrorResponse.from_dict(json_document(response.content, client.parse_included), _owned=_owned)
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
+        response_404 = APIErrorResponse.from_dict(json_document(response.content, client.parse_included), _owned=_owned)
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = APIErrorResponse.from_dict(json_loads(response.content), _owned=_owned)
+        response_429 = APIErrorResponse.from_dict(json_document(response.content, client.parse_included), _owned=_owned)
 
         return response_429
 
