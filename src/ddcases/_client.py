@@ -1,9 +1,9 @@
 """``CaseManagement``: configuration, one httpx client, the generated client, the namespaces.
 
-Everything else lives in its own module: argument checks in ``_config``, retries in
-``_transport``, pacing in ``_ratelimit``, sending in ``_aiohttp_transport``, credentials in
-``_auth``, error mapping in ``_resource``/``_exceptions``, paging in ``_pagination``, key
-lookup in ``_lookup``.
+Everything else lives in its own module: argument checks in ``_config``, the httpx client in
+``_httpx_client``, retries in ``_transport``, pacing in ``_ratelimit``, sending in
+``_aiohttp_transport``, credentials in ``_auth``, error mapping in ``_resource``/``_exceptions``,
+paging in ``_pagination``, key lookup in ``_lookup``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from ._constants import (
     MAX_RETRY_DELAY,
 )
 from ._exceptions import NotFoundError
+from ._httpx_client import LeanAsyncClient
 from ._logs import logger, register_secrets, unregister_secrets
 from ._lookup import ProjectKeys
 from ._response_body import ACCEPT_ENCODING
@@ -157,7 +158,7 @@ class CaseManagement:
             )
             self._owns_http = True
             self._http = self._auth.attach(
-                httpx.AsyncClient(
+                LeanAsyncClient(
                     base_url=url,
                     transport=retry,
                     timeout=checked_timeout,
@@ -169,10 +170,8 @@ class CaseManagement:
                         # brotli/zstandard happen to be installed).
                         "Accept-Encoding": ACCEPT_ENCODING,
                     },
-                    event_hooks={"response": [_unbind_stream]},
                 )
             )
-            _ignore_cookies(self._http)
             register_secrets(self._auth)
         base = str(self._http.base_url)
         self._api = AuthenticatedClient(base_url=base).set_async_httpx_client(self._http)
@@ -275,21 +274,6 @@ class CaseManagement:
         return await self.projects._fetch_all()
 
 
-_EMPTY = httpx.ByteStream(b"")
-
-
-async def _unbind_stream(response: httpx.Response) -> None:
-    """Response hook: drop the stream httpx wrapped around the (already read) body.
-
-    httpx's ``BoundAsyncStream`` refers back to its response, so every response would be a
-    reference cycle freed only by the cyclic GC (~20 µs of CPU per call at concurrency 32,
-    measured with gc on and off). Our transports hand back responses whose body is read, so
-    the stream has nothing left to give; ``elapsed`` was set by the transport.
-    """
-    if response.is_stream_consumed:
-        response.stream = _EMPTY
-
-
 _fallback_warned = False
 
 
@@ -309,23 +293,3 @@ def _default_transport(max_response_bytes: int) -> httpx.AsyncBaseTransport:
             )
         return httpx.AsyncHTTPTransport()
     return AiohttpTransport(max_response_bytes=max_response_bytes)
-
-
-class _NoCookies(httpx.Cookies):
-    """A cookie store that never stores: the Case Management API is stateless.
-
-    httpx has no switch to turn cookies off, and storing them costs every response a pair of
-    urllib shims and an ``email.message`` (~30 µs of CPU per request at concurrency 32 in
-    bench/get_concurrency.py). Ignoring ``Set-Cookie`` also keeps a proxy's cookies from
-    following the client around.
-    """
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-
-def _ignore_cookies(client: httpx.AsyncClient) -> None:
-    # Private attribute: httpx's ``cookies`` setter copies into a plain ``Cookies``. httpx is
-    # pinned below 0.29, and tests/test_client.py checks that Set-Cookie is not kept.
-    if isinstance(getattr(client, "_cookies", None), httpx.Cookies):
-        client._cookies = _NoCookies()
