@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ddcases import CaseManagement
 from ddcases._aiohttp_transport import AiohttpTransport
 from ddcases._exceptions import CreateOutcomeUnknownError
 from ddcases._transport import RetryTransport, provably_unsent
@@ -16,12 +17,14 @@ from ddcases._transport import RetryTransport, provably_unsent
 @pytest.fixture
 async def loopback() -> Any:
     """A raw asyncio server whose behaviour each test picks: ok, slow, or hang up."""
-    mode: dict[str, str] = {"value": "ok"}
+    mode: dict[str, Any] = {"value": "ok"}
+    heads: list[bytes] = mode.setdefault("heads", [])
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                heads.append(head)
                 length = 0
                 for line in head.split(b"\r\n"):
                     if line.lower().startswith(b"content-length:"):
@@ -116,6 +119,44 @@ def test_default_transport_verifies_tls() -> None:
     transport: Any = AiohttpTransport()
     assert transport.ssl_context.verify_mode == ssl.CERT_REQUIRED
     assert transport.ssl_context.check_hostname
+
+
+def _header_names(head: bytes) -> list[str]:
+    lines = head.decode().split("\r\n")[1:]
+    return sorted(line.split(":")[0].lower() for line in lines if line)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Accept": "application/json"},
+        {"User-Agent": "bot/1", "Accept": "*/*", "Accept-Encoding": "gzip, deflate"},
+    ],
+)
+async def test_the_request_goes_with_httpx_headers_and_no_others(
+    loopback: Any, headers: dict[str, str]
+) -> None:
+    """aiohttp adds Accept, Accept-Encoding (br and zstd too, when installed: bodies
+    _response_body cannot undo) and User-Agent to a request lacking them; it must not."""
+    url, mode = loopback
+    transport = AiohttpTransport()
+    try:
+        request = httpx.Request("GET", f"{url}/api/v2/cases", headers=headers)
+        await transport.handle_async_request(request)
+    finally:
+        await transport.aclose()
+    (head,) = mode["heads"]
+    assert _header_names(head) == sorted(["host", *(name.lower() for name in headers)])
+
+
+async def test_the_client_asks_only_for_encodings_it_can_undo(loopback: Any) -> None:
+    url, mode = loopback
+    async with CaseManagement(api_key="k" * 32, app_key="a" * 40, base_url=url) as dd:
+        await dd.cases.search(page_size=1)
+    (head,) = mode["heads"]
+    assert b"\r\naccept-encoding: gzip, deflate\r\n" in head.lower()
+    assert b"user-agent: ddcases/" in head.lower()
 
 
 async def test_responses_come_back_read(loopback: Any) -> None:
