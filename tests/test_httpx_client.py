@@ -148,3 +148,25 @@ async def test_cookies_given_are_sent_and_cookies_set_are_not_kept() -> None:
         await client.get("/b")
     assert [r.headers.get("cookie") for r in seen] == ["given=yes", "given=yes"]
     assert dict(client.cookies) == {"given": "yes"}
+
+
+def test_requests_follow_changes_to_the_client_headers_and_the_host() -> None:
+    """The shortcut keeps the client's headers per host: a change must still show."""
+    lean = LeanAsyncClient(headers={"A": "1"}, transport=_UNUSED)
+    plain = httpx.AsyncClient(headers={"A": "1"}, transport=_UNUSED)
+    changes = [
+        lambda c: None,
+        lambda c: c.headers.update({"A": "2"}),
+        lambda c: c.headers.__setitem__("B", "3"),
+        lambda c: setattr(c, "headers", {"C": "4"}),
+        lambda c: c.headers.__setitem__("Host", "proxy.test"),
+        lambda c: c.headers.__delitem__("Host"),
+    ]
+    for change in changes:
+        change(lean)
+        change(plain)
+        for url in ["https://a.test/x", "https://b.test:8443/y", "https://a.test/z"]:
+            target = httpx.URL(url)
+            assert _seen(lean.build_request("GET", target)) == _seen(
+                plain.build_request("GET", target)
+            )
