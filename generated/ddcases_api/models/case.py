@@ -79,7 +79,7 @@ class Case:
 
         _relationships = d.pop("relationships", UNSET)
         relationships: CaseRelationships | Unset
-        if isinstance(_relationships, Unset):
+        if _relationships is UNSET:
             relationships = UNSET
         else:
             relationships = CaseRelationships.from_dict(_relationships, _owned=_owned)

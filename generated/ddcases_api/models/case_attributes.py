@@ -211,7 +211,7 @@ class CaseAttributes:
             raise TypeError(f"title must be a string, got {type(title).__name__}")
 
         archived_at: datetime.datetime | None | Unset = d.pop("archived_at", UNSET)
-        if archived_at is not None and not isinstance(archived_at, Unset):
+        if archived_at is not None and archived_at is not UNSET:
             try:
                 if not isinstance(archived_at, str):
                     raise TypeError()
@@ -223,13 +223,13 @@ class CaseAttributes:
 
         _attributes = d.pop("attributes", UNSET)
         attributes: CaseObjectAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = CaseObjectAttributes.from_dict(_attributes, _owned=_owned)
 
         closed_at: datetime.datetime | None | Unset = d.pop("closed_at", UNSET)
-        if closed_at is not None and not isinstance(closed_at, Unset):
+        if closed_at is not None and closed_at is not UNSET:
             try:
                 if not isinstance(closed_at, str):
                     raise TypeError()
@@ -241,7 +241,7 @@ class CaseAttributes:
 
         _custom_attributes = d.pop("custom_attributes", UNSET)
         custom_attributes: CaseCustomAttributes | Unset
-        if isinstance(_custom_attributes, Unset):
+        if _custom_attributes is UNSET:
             custom_attributes = UNSET
         else:
             custom_attributes = CaseCustomAttributes.from_dict(_custom_attributes, _owned=_owned)
@@ -249,7 +249,7 @@ class CaseAttributes:
         description = d.pop("description", UNSET)
 
         jira_issue: JiraIssue | None | Unset = d.pop("jira_issue", UNSET)
-        if jira_issue is not None and not isinstance(jira_issue, Unset):
+        if jira_issue is not None and jira_issue is not UNSET:
             try:
                 if not isinstance(jira_issue, dict):
                     raise TypeError()
@@ -260,7 +260,7 @@ class CaseAttributes:
                 pass
 
         modified_at: datetime.datetime | None | Unset = d.pop("modified_at", UNSET)
-        if modified_at is not None and not isinstance(modified_at, Unset):
+        if modified_at is not None and modified_at is not UNSET:
             try:
                 if not isinstance(modified_at, str):
                     raise TypeError()
@@ -271,7 +271,7 @@ class CaseAttributes:
                 pass
 
         service_now_ticket: None | ServiceNowTicket | Unset = d.pop("service_now_ticket", UNSET)
-        if service_now_ticket is not None and not isinstance(service_now_ticket, Unset):
+        if service_now_ticket is not None and service_now_ticket is not UNSET:
             try:
                 if not isinstance(service_now_ticket, dict):
                     raise TypeError()
@@ -283,7 +283,7 @@ class CaseAttributes:
 
         _status_group = d.pop("status_group", UNSET)
         status_group: CaseStatusGroup | Unset
-        if isinstance(_status_group, Unset):
+        if _status_group is UNSET:
             status_group = UNSET
         else:
             status_group = CaseStatusGroup.by_value.get(_v := _status_group) or CaseStatusGroup.from_value(_v)
@@ -292,7 +292,7 @@ class CaseAttributes:
 
         _type_ = d.pop("type", UNSET)
         type_: CaseType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
             type_ = CaseType.by_value.get(_v := _type_) or CaseType.from_value(_v)

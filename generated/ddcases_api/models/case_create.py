@@ -70,7 +70,7 @@ class CaseCreate:
 
         _relationships = d.pop("relationships", UNSET)
         relationships: CaseCreateRelationships | Unset
-        if isinstance(_relationships, Unset):
+        if _relationships is UNSET:
             relationships = UNSET
         else:
             relationships = CaseCreateRelationships.from_dict(_relationships, _owned=_owned)

@@ -100,7 +100,7 @@ class CaseCreateAttributes:
 
         _custom_attributes = d.pop("custom_attributes", UNSET)
         custom_attributes: CaseCustomAttributes | Unset
-        if isinstance(_custom_attributes, Unset):
+        if _custom_attributes is UNSET:
             custom_attributes = UNSET
         else:
             custom_attributes = CaseCustomAttributes.from_dict(_custom_attributes, _owned=_owned)
@@ -109,7 +109,7 @@ class CaseCreateAttributes:
 
         _priority = d.pop("priority", UNSET)
         priority: CasePriority | Unset
-        if isinstance(_priority, Unset):
+        if _priority is UNSET:
             priority = UNSET
         else:
             priority = CasePriority.by_value.get(_v := _priority) or CasePriority.from_value(_v)
@@ -118,7 +118,7 @@ class CaseCreateAttributes:
 
         _type_ = d.pop("type", UNSET)
         type_: CaseType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
             type_ = CaseType.by_value.get(_v := _type_) or CaseType.from_value(_v)

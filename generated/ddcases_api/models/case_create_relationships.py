@@ -66,7 +66,7 @@ class CaseCreateRelationships:
         project = ProjectRelationship.from_dict(d.pop("project"), _owned=_owned)
 
         assignee: None | Unset | UserRelationship = d.pop("assignee", UNSET)
-        if assignee is not None and not isinstance(assignee, Unset):
+        if assignee is not None and assignee is not UNSET:
             try:
                 if not isinstance(assignee, dict):
                     raise TypeError()

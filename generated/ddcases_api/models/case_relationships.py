@@ -90,7 +90,7 @@ class CaseRelationships:
         else:
             d = dict(src_dict)
         assignee: None | Unset | UserRelationship = d.pop("assignee", UNSET)
-        if assignee is not None and not isinstance(assignee, Unset):
+        if assignee is not None and assignee is not UNSET:
             try:
                 if not isinstance(assignee, dict):
                     raise TypeError()
@@ -101,7 +101,7 @@ class CaseRelationships:
                 pass
 
         created_by: None | Unset | UserRelationship = d.pop("created_by", UNSET)
-        if created_by is not None and not isinstance(created_by, Unset):
+        if created_by is not None and created_by is not UNSET:
             try:
                 if not isinstance(created_by, dict):
                     raise TypeError()
@@ -112,7 +112,7 @@ class CaseRelationships:
                 pass
 
         modified_by: None | Unset | UserRelationship = d.pop("modified_by", UNSET)
-        if modified_by is not None and not isinstance(modified_by, Unset):
+        if modified_by is not None and modified_by is not UNSET:
             try:
                 if not isinstance(modified_by, dict):
                     raise TypeError()
@@ -124,7 +124,7 @@ class CaseRelationships:
 
         _project = d.pop("project", UNSET)
         project: ProjectRelationship | Unset
-        if isinstance(_project, Unset):
+        if _project is UNSET:
             project = UNSET
         else:
             project = ProjectRelationship.from_dict(_project, _owned=_owned)

@@ -55,7 +55,7 @@ class CaseUpdateStatusAttributes:
             d = dict(src_dict)
         _status = d.pop("status", UNSET)
         status: CaseStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
             status = CaseStatus.by_value.get(_v := _status) or CaseStatus.from_value(_v)

@@ -96,7 +96,7 @@ class CasesResponse:
 
         _meta = d.pop("meta", UNSET)
         meta: CasesResponseMeta | Unset
-        if isinstance(_meta, Unset):
+        if _meta is UNSET:
             meta = UNSET
         else:
             meta = CasesResponseMeta.from_dict(_meta, _owned=_owned)

@@ -51,7 +51,7 @@ class CasesResponseMeta:
             d = dict(src_dict)
         _page = d.pop("page", UNSET)
         page: CasesResponseMetaPagination | Unset
-        if isinstance(_page, Unset):
+        if _page is UNSET:
             page = UNSET
         else:
             page = CasesResponseMetaPagination.from_dict(_page, _owned=_owned)

@@ -71,7 +71,7 @@ class IncludedUser:
 
         _attributes = d.pop("attributes", UNSET)
         attributes: IncludedUserAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = IncludedUserAttributes.from_dict(_attributes, _owned=_owned)

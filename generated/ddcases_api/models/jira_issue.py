@@ -60,14 +60,14 @@ class JiraIssue:
             d = dict(src_dict)
         _result = d.pop("result", UNSET)
         result: JiraIssueResult | Unset
-        if isinstance(_result, Unset):
+        if _result is UNSET:
             result = UNSET
         else:
             result = JiraIssueResult.from_dict(_result, _owned=_owned)
 
         _status = d.pop("status", UNSET)
         status: CaseThirdPartyTicketStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
             status = CaseThirdPartyTicketStatus.by_value.get(_v := _status) or CaseThirdPartyTicketStatus.from_value(_v)

@@ -91,14 +91,14 @@ class JSONAPIErrorItem:
 
         _meta = d.pop("meta", UNSET)
         meta: JSONAPIErrorItemMeta | Unset
-        if isinstance(_meta, Unset):
+        if _meta is UNSET:
             meta = UNSET
         else:
             meta = JSONAPIErrorItemMeta.from_dict(_meta, _owned=_owned)
 
         _source = d.pop("source", UNSET)
         source: JSONAPIErrorItemSource | Unset
-        if isinstance(_source, Unset):
+        if _source is UNSET:
             source = UNSET
         else:
             source = JSONAPIErrorItemSource.from_dict(_source, _owned=_owned)

@@ -79,7 +79,7 @@ class Project:
 
         _relationships = d.pop("relationships", UNSET)
         relationships: ProjectRelationships | Unset
-        if isinstance(_relationships, Unset):
+        if _relationships is UNSET:
             relationships = UNSET
         else:
             relationships = ProjectRelationships.from_dict(_relationships, _owned=_owned)

@@ -63,7 +63,7 @@ class ProjectColumnsConfigColumnsItems:
             d = dict(src_dict)
         _sort = d.pop("sort", UNSET)
         sort: ProjectColumnsConfigColumnsItemsSort | Unset
-        if isinstance(_sort, Unset):
+        if _sort is UNSET:
             sort = UNSET
         else:
             sort = ProjectColumnsConfigColumnsItemsSort.from_dict(_sort, _owned=_owned)

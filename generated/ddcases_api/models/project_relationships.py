@@ -60,14 +60,14 @@ class ProjectRelationships:
             d = dict(src_dict)
         _member_team = d.pop("member_team", UNSET)
         member_team: RelationshipToTeamLinks | Unset
-        if isinstance(_member_team, Unset):
+        if _member_team is UNSET:
             member_team = UNSET
         else:
             member_team = RelationshipToTeamLinks.from_dict(_member_team, _owned=_owned)
 
         _member_user = d.pop("member_user", UNSET)
         member_user: UsersRelationship | Unset
-        if isinstance(_member_user, Unset):
+        if _member_user is UNSET:
             member_user = UNSET
         else:
             member_user = UsersRelationship.from_dict(_member_user, _owned=_owned)

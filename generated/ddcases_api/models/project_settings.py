@@ -69,14 +69,14 @@ class ProjectSettings:
             d = dict(src_dict)
         _auto_close_inactive_cases = d.pop("auto_close_inactive_cases", UNSET)
         auto_close_inactive_cases: AutoCloseInactiveCases | Unset
-        if isinstance(_auto_close_inactive_cases, Unset):
+        if _auto_close_inactive_cases is UNSET:
             auto_close_inactive_cases = UNSET
         else:
             auto_close_inactive_cases = AutoCloseInactiveCases.from_dict(_auto_close_inactive_cases, _owned=_owned)
 
         _auto_transition_assigned_cases = d.pop("auto_transition_assigned_cases", UNSET)
         auto_transition_assigned_cases: AutoTransitionAssignedCases | Unset
-        if isinstance(_auto_transition_assigned_cases, Unset):
+        if _auto_transition_assigned_cases is UNSET:
             auto_transition_assigned_cases = UNSET
         else:
             auto_transition_assigned_cases = AutoTransitionAssignedCases.from_dict(
@@ -85,7 +85,7 @@ class ProjectSettings:
 
         _notification = d.pop("notification", UNSET)
         notification: ProjectNotificationSettings | Unset
-        if isinstance(_notification, Unset):
+        if _notification is UNSET:
             notification = UNSET
         else:
             notification = ProjectNotificationSettings.from_dict(_notification, _owned=_owned)

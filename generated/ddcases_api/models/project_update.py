@@ -62,7 +62,7 @@ class ProjectUpdate:
 
         _attributes = d.pop("attributes", UNSET)
         attributes: ProjectUpdateAttributes | Unset
-        if isinstance(_attributes, Unset):
+        if _attributes is UNSET:
             attributes = UNSET
         else:
             attributes = ProjectUpdateAttributes.from_dict(_attributes, _owned=_owned)

@@ -80,7 +80,7 @@ class ProjectUpdateAttributes:
             d = dict(src_dict)
         _columns_config = d.pop("columns_config", UNSET)
         columns_config: ProjectColumnsConfig | Unset
-        if isinstance(_columns_config, Unset):
+        if _columns_config is UNSET:
             columns_config = UNSET
         else:
             columns_config = ProjectColumnsConfig.from_dict(_columns_config, _owned=_owned)
@@ -91,7 +91,7 @@ class ProjectUpdateAttributes:
 
         _settings = d.pop("settings", UNSET)
         settings: ProjectSettings | Unset
-        if isinstance(_settings, Unset):
+        if _settings is UNSET:
             settings = UNSET
         else:
             settings = ProjectSettings.from_dict(_settings, _owned=_owned)

@@ -72,7 +72,7 @@ class RelationshipToTeamLinks:
 
         _links = d.pop("links", UNSET)
         links: TeamRelationshipsLinks | Unset
-        if isinstance(_links, Unset):
+        if _links is UNSET:
             links = UNSET
         else:
             links = TeamRelationshipsLinks.from_dict(_links, _owned=_owned)
