@@ -152,18 +152,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             data = io.BytesIO(body)
         _connected.set(False)
         start = loop.time()
-        headers = request.headers.multi_items()
         error: httpx.TransportError
         try:
             resp = await session.request(
                 request.method,
                 URL(str(request.url), encoded=True),
-                headers=headers,
-                # The request goes as httpx built it: aiohttp adds Accept, Accept-Encoding (br
-                # and zstd too when installed, which _response_body cannot undo) and User-Agent
-                # when they are missing. Asked per request only then: on the session it would
-                # cost every request a sorted copy of its headers (~2 % of a get's CPU).
-                skip_auto_headers=None if {k for k, _ in headers} >= _AUTO_HEADERS else _AUTO,
+                **_headers_of(request),
                 data=data,
                 allow_redirects=False,
                 timeout=self._timeout(request.extensions.get("timeout")),
@@ -292,6 +286,20 @@ def read_response(
     response.is_stream_consumed = True
     response.is_closed = True
     return response
+
+
+def _headers_of(request: httpx.Request) -> dict[str, Any]:
+    """aiohttp's ``headers`` and ``skip_auto_headers`` for ``request``.
+
+    The request goes as httpx built it: aiohttp adds Accept, Accept-Encoding (br and zstd too
+    when installed, which _response_body cannot undo) and User-Agent when they are missing, so
+    it is asked not to, but only then: on the session the skip would cost every request a
+    sorted copy of its headers (~2 % of a get's CPU). Built here rather than in a local of
+    handle_async_request, whose locals a traceback can show (capture_locals): they hold keys.
+    """
+    headers = request.headers.multi_items()
+    complete = {name for name, _ in headers} >= _AUTO_HEADERS
+    return {"headers": headers, "skip_auto_headers": None if complete else _AUTO}
 
 
 def _mapped(exc: Exception, request: httpx.Request, *, connected: bool) -> httpx.TransportError:
