@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET
-
 if TYPE_CHECKING:
     from ..models.user_relationship_data import UserRelationshipData
 
@@ -55,7 +53,7 @@ class UserRelationship:
         else:
             d = dict(src_dict)
         data: None | UserRelationshipData = d.pop("data")
-        if data is not None and data is not UNSET:
+        if data is not None:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
