@@ -68,7 +68,7 @@ $(VENV)/.bench-installed: $(STAMP) requirements/bench.txt
 # Import time (bench (d)) is judged where users are: a venv with only the runtime dependencies
 # of ddcases (installed from this tree, not editable) and of the official client.
 IMPORT_VENV := .venv-import
-$(IMPORT_VENV)/.installed: pyproject.toml requirements/dev.txt requirements/bench.txt $(wildcard src/ddcases/*.py)
+$(IMPORT_VENV)/.installed: pyproject.toml requirements/dev.txt requirements/bench.txt $(wildcard src/ddcases/*.py src/ddcases/*/*.py generated/*/*.py generated/*/*/*.py generated/*/*/*/*.py)
 	$(PY) -m venv $(IMPORT_VENV)
 	$(IMPORT_VENV)/bin/python -m pip install -q --disable-pip-version-check -c requirements/dev.txt -c requirements/bench.txt . 'datadog-api-client[async]'
 	touch $@
