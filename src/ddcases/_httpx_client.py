@@ -32,8 +32,7 @@ __all__ = ["LeanAsyncClient"]
 # Methods httpx gives a "Content-Length: 0" when they have no body: never on the shortcut.
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _NO_BODY = httpx.ByteStream(b"")
-
-
+# Header sets kept with their Host (a client talks to one host; ``headers=`` changes are rare).
 _MAX_MERGED = 16
 
 
@@ -122,7 +121,8 @@ class LeanAsyncClient(httpx.AsyncClient):
     def _client_headers_for(self, url: httpx.URL) -> httpx.Headers:
         """The client's headers as httpx's Request sends them to ``url``'s host: ``Host``
         first (unless they name one). Kept per host and header set (~2 µs of rebuilding per
-        request otherwise); never handed out, since ``httpx.Request`` copies its headers."""
+        request otherwise); never handed out, since ``httpx.Request`` copies its headers. They
+        hold no credentials: ``DatadogAuth`` adds those later, in the auth flow."""
         key = (url.netloc, *self.headers.raw)
         merged = self._merged_headers.get(key)
         if merged is None:
