@@ -14,6 +14,8 @@ holds the namespace's class (a subclass of the generated one).
   parameter loses ``_id``/``_uuid``; anything else is opc's snake_case name). A dotted key
   (``group_by.groups``) flattens a nested body member into a parameter.
 * ``pick: first``: the answer is a list of which the method returns the first item.
+* ``positional: [name, ...]``: optional parameters taken positionally too (after the required
+  ones), like ``dd.cases.count("status:open")``'s filter.
 * ``paginate: {size, number, first}``: the method returns an ``AsyncPaginator`` over those query
   parameters, stopping on a short page.
 
@@ -70,6 +72,7 @@ class Param:
     where: str  # "path", "query", "body"
     target: str = ""  # generated keyword (query) or model field (body)
     resolve: bool = False  # a project key or UUID, resolved to the UUID after every check
+    positional: bool = False  # optional, yet positional-or-keyword (x-ddcases positional)
     wrap: str = "{}"  # how the checked value goes into the body (a model built from it)
 
 
@@ -161,9 +164,7 @@ class Builder:
         values = self.spec.resolve(node).get("enum") or []
         if len(values) != 1:
             raise SpecError(f"{where}: a body's type must be a one-value enum")
-        names = EnumProperty.values_from_list(
-            values, SimpleNamespace(module_name="", name=cls), []
-        )
+        names = EnumProperty.values_from_list(values, SimpleNamespace(module_name="", name=cls), [])
         (member,) = names
         return f"{cls}.{member}"
 
@@ -186,15 +187,13 @@ class Builder:
                 return "datetime.date | str", f"date_value({name}, {what})"
             if schema.get("pattern") == UUID_PATTERN or fmt == "uuid":
                 return "str", f"uuid_str({name}, {what})"
-            if wire.endswith("_id") or wire.endswith("_key") or wire == "key_":
+            if wire.endswith(("_id", "_key")) or wire == "key_":
                 return "str", f"resource_id({name}, {what})"
             if schema.get("minLength", 0) >= 1:
                 return "str", f"text({name}, {what})"
             return "str", f"string({name}, {what})"
         if kind == "integer":
-            bounds = ", ".join(
-                f"{k}={schema[k]!r}" for k in ("minimum", "maximum") if k in schema
-            )
+            bounds = ", ".join(f"{k}={schema[k]!r}" for k in ("minimum", "maximum") if k in schema)
             return "int", f"integer({name}, {what}{', ' + bounds if bounds else ''})"
         if kind == "number":
             return "float", f"number({name}, {what})"
@@ -231,6 +230,8 @@ class Builder:
                 values = self.spec.resolve(extra)
                 if values.get("type") == "array":
                     return "Mapping[str, Sequence[str]]", f"str_list_map({name}, {what})"
+                if values.get("type") == "string":
+                    return "Mapping[str, str]", f"str_map({name}, {what})"
             return f"{cls} | Mapping[str, Any]", f"model_value({name}, {cls}, {what})"
         raise SpecError(f"{name}: no facade type for schema {schema!r}")
 
@@ -270,8 +271,16 @@ class Builder:
             annotation, check = self.value(p.get("schema", {}), py, p.get("required", False), wire)
             resolve = wire == "project_id"
             params.append(
-                Param(py, annotation, bool(p.get("required")), check, p.get("description", ""),
-                      "query", target, resolve=resolve)
+                Param(
+                    py,
+                    annotation,
+                    bool(p.get("required")),
+                    check,
+                    p.get("description", ""),
+                    "query",
+                    target,
+                    resolve=resolve,
+                )
             )
 
         # The body: {data: {type, attributes}} with attributes members as parameters.
@@ -283,6 +292,13 @@ class Builder:
             schema_node = next(iter(content.values()))["schema"]
             body, members, at_least_one = self.body(schema_node, args, operation_id)
             params.extend(members)
+
+        positional = set(ext.get("positional") or [])
+        for p in params:
+            p.positional = p.name in positional and not p.required
+        unknown = positional - {p.name for p in params}
+        if unknown:
+            raise SpecError(f"x-ddcases positional names no parameter: {sorted(unknown)}")
 
         # The answer.
         returns, picker, document, item = self.answer(op, ext, operation_id)
@@ -352,7 +368,7 @@ class Builder:
             is_required = member in required
             annotation, check = self.value(sub, py, is_required, member)
             wrap = "{}"
-            if check.startswith("str_list_map("):
+            if check.startswith(("str_list_map(", "str_map(")):
                 wrap = f"{self.model(sub, py)}.from_dict({{}})"
             resolve = member == "project_id"
             doc = self.spec.resolve(sub).get("description", "")
@@ -409,10 +425,15 @@ class Builder:
             lines += ["", "Args:"]
             for p in params:
                 doc = " ".join(str(p.doc).split()) or "-"
-                lines.append(textwrap.fill(f"{p.name}: {doc}", width=96, initial_indent="    ",
-                                           subsequent_indent="        "))
-        text = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-        return text
+                lines.append(
+                    textwrap.fill(
+                        f"{p.name}: {doc}",
+                        width=96,
+                        initial_indent="    ",
+                        subsequent_indent="        ",
+                    )
+                )
+        return "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set[str]]]:
@@ -453,7 +474,9 @@ def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set
             except SpecError as exc:
                 raise SpecError(f"{operation_id}: {exc}") from None
     unknown = set(hand_written) - {
-        op.get("operationId") for item in spec_data["paths"].values() for op in item.values()
+        op.get("operationId")
+        for item in spec_data["paths"].values()
+        for op in item.values()
         if isinstance(op, dict)
     }
     if unknown:
@@ -475,6 +498,7 @@ CHECKS = (
     "str_list",
     "str_list_bounded",
     "str_list_map",
+    "str_map",
     "string",
     "text",
     "uuid_str",

@@ -328,3 +328,15 @@ def str_list_bounded(
     """:func:`str_list` with the schema's ``minItems``/``maxItems``."""
     seq(value, what, minItems=minItems, maxItems=maxItems)
     return str_list(value, what, nonempty_items=nonempty_items)
+
+
+def str_map(value: object, what: str) -> dict[str, str]:
+    """Return ``value`` as a dict if it maps non-empty str keys to str values."""
+    if not isinstance(value, Mapping):
+        raise invalid(f"{what} must be a mapping of str to str, got {value!r}")
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"{what} keys must be non-empty str, got {key!r}")
+        out[utf8(key, f"{what} key")] = string(item, f"{what}[{key!r}]")
+    return out
