@@ -35,6 +35,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import opc  # noqa: F401  (generator/opc.py: the same Python names as the generated functions)
 import yaml
 from jinja2 import Environment, FileSystemLoader
 from openapi_python_client import strings
@@ -74,6 +75,13 @@ class Param:
     resolve: bool = False  # a project key or UUID, resolved to the UUID after every check
     positional: bool = False  # optional, yet positional-or-keyword (x-ddcases positional)
     wrap: str = "{}"  # how the checked value goes into the body (a model built from it)
+
+    @property
+    def local(self) -> str:
+        """The name the checked value is bound to: the parameter itself, unless the check makes
+        a value of another type (a model from a mapping), which gets a name of its own."""
+        generic = self.check.startswith(("model_value(", "model_list(", "[enum_value("))
+        return f"{self.name}_checked" if generic else self.name
 
 
 @dataclass
@@ -262,6 +270,14 @@ class Builder:
         paged = set()
         if paginate:
             paged = {paginate["size"], paginate["number"]}
+            size = declared[paginate["size"]].get("schema", {})
+            paginate = {
+                "size_target": snake(paginate["size"]),
+                "number_target": snake(paginate["number"]),
+                "first": int(paginate.get("first", 1)),
+                "max": self.spec.resolve(size).get("maximum"),
+                "default": self.spec.resolve(size).get("maximum") or 100,
+            }
         for p in declared.values():
             if p["in"] != "query" or p["name"] in paged:
                 continue
@@ -375,9 +391,10 @@ class Builder:
             params.append(
                 Param(py, annotation, is_required, check, doc, "body", target, resolve, wrap)
             )
-            value = wrap.format(py)
+            local = params[-1].local
+            value = wrap.format(local)
             if not is_required:
-                value = f"UNSET if {py} is None else {value}"
+                value = f"UNSET if {local} is None else {value}"
             fields.append(f"{target}={value}")
         at_least_one = []
         if schema.get("minProperties", 0) >= 1 and not prefix:
@@ -535,7 +552,8 @@ def render(spec_path: Path, dest: Path) -> None:
             checks=used_checks,
             pickers=used_pickers,
             uses_datetime="datetime." in source,
-            uses_unset="UNSET" in source,
+            uses_unset="UNSET" in source
+            or any(p.where == "query" and not p.required for m in ns.methods for p in m.params),
             uses_mapping="Mapping[" in source,
             uses_sequence="Sequence[" in source,
             uses_any="Any" in source,

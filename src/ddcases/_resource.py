@@ -109,6 +109,11 @@ def first_data(cls: type[object], model: type[M]) -> Callable[[object], M]:
     return pick
 
 
+def item_id(item: Any) -> object:
+    """The key a generated paginator tells items apart by: the resource's ``id``."""
+    return item.id
+
+
 def no_body(parsed: object) -> None:
     """Picker for endpoints that answer 204 (the body, if any, is ignored)."""
 

@@ -102,8 +102,8 @@ class Projects(Resource):
             if enabled_custom_case_types is None
             else str_list(enabled_custom_case_types, "enabled_custom_case_types", nonempty_items=True)
         )
-        settings = None if settings is None else model_value(settings, ProjectSettings, "settings")
-        columns_config = (
+        settings_checked = None if settings is None else model_value(settings, ProjectSettings, "settings")
+        columns_config_checked = (
             None if columns_config is None else model_value(columns_config, ProjectColumnsConfig, "columns_config")
         )
         team_uuid = None if team_uuid is None else string(team_uuid, "team_uuid")
@@ -113,8 +113,8 @@ class Projects(Resource):
                 attributes=ProjectUpdateAttributes(
                     name=UNSET if name is None else name,
                     enabled_custom_case_types=UNSET if enabled_custom_case_types is None else enabled_custom_case_types,
-                    settings=UNSET if settings is None else settings,
-                    columns_config=UNSET if columns_config is None else columns_config,
+                    settings=UNSET if settings_checked is None else settings_checked,
+                    columns_config=UNSET if columns_config_checked is None else columns_config_checked,
                     team_uuid=UNSET if team_uuid is None else team_uuid,
                 ),
                 type_=ProjectResourceType.PROJECT,
