@@ -155,9 +155,43 @@ class Spec:
 class Builder:
     """Turns one operation into a :class:`Method` (imports gathered per namespace)."""
 
-    def __init__(self, spec: Spec, imports: set[str]) -> None:
+    def __init__(self, spec: Spec, imports: set[str], params: dict[str, str]) -> None:
         self.spec = spec
         self.imports = imports  # names from ..models
+        self.params = params  # schema name -> its TypedDict's name (shared by all namespaces)
+
+    def param_type(self, node: Any) -> str:
+        """The TypedDict of a nested object (``CaseInsightParam``), written to params.py."""
+        name = Spec.ref_name(node)
+        assert name is not None
+        typed = f"{class_name(name)}Param"
+        self.imports.add(f"params:{typed}")
+        if name not in self.params:
+            self.params[name] = typed
+            for sub in (self.spec.resolve(node).get("properties") or {}).values():
+                self.json_type(sub)  # registers the nested objects' TypedDicts too
+        return typed
+
+    def json_type(self, node: Any) -> str:
+        """The Python type of a member of a plain-dict argument, in the API's JSON shape."""
+        schema = self.spec.resolve(node)
+        kind = schema.get("type")
+        if kind == "string":
+            return "str"
+        if kind == "integer":
+            return "int"
+        if kind == "number":
+            return "float"
+        if kind == "boolean":
+            return "bool"
+        if kind == "array":
+            return f"Sequence[{self.json_type(schema.get('items', {}))}]"
+        if schema.get("properties") and Spec.ref_name(node):
+            return self.param_type(node)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            return f"Mapping[str, {self.json_type(extra)}]"
+        return "Any"
 
     def model(self, node: Any, where: str) -> str:
         name = Spec.ref_name(node)
@@ -226,8 +260,11 @@ class Builder:
                 )
             if item_schema.get("type", "object") == "object":
                 cls = self.model(items, name)
+                typed = (
+                    self.param_type(items) if item_schema.get("properties") else "Mapping[str, Any]"
+                )
                 return (
-                    f"Sequence[{cls} | Mapping[str, Any]]",
+                    f"Sequence[{cls} | {typed}]",
                     f"model_list({name}, {cls}, {what}{extra})",
                 )
             raise SpecError(f"{name}: arrays of {item_schema.get('type')} are not supported yet")
@@ -240,7 +277,8 @@ class Builder:
                     return "Mapping[str, Sequence[str]]", f"str_list_map({name}, {what})"
                 if values.get("type") == "string":
                     return "Mapping[str, str]", f"str_map({name}, {what})"
-            return f"{cls} | Mapping[str, Any]", f"model_value({name}, {cls}, {what})"
+            typed = self.param_type(node) if schema.get("properties") else "Mapping[str, Any]"
+            return f"{cls} | {typed}", f"model_value({name}, {cls}, {what})"
         raise SpecError(f"{name}: no facade type for schema {schema!r}")
 
     # -- the operation ----------------------------------------------------------------------
@@ -458,6 +496,7 @@ def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set
     hand_written: dict[str, str] = dict(spec_data.get("x-ddcases-hand-written") or {})
     namespaces: dict[str, Namespace] = {}
     imports: dict[str, set[str]] = {}
+    params: dict[str, str] = {}
     seen: dict[str, str] = {}
     for path, item in spec_data["paths"].items():
         for verb, op in item.items():
@@ -485,7 +524,7 @@ def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set
             if operation_id in hand_written:
                 ns.hand_written[name] = f"{operation_id}: {hand_written[operation_id]}"
                 continue
-            builder = Builder(spec, imports[ns_path])
+            builder = Builder(spec, imports[ns_path], params)
             try:
                 ns.methods.append(builder.method(path, verb, op, ns_path))
             except SpecError as exc:
@@ -498,7 +537,37 @@ def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set
     }
     if unknown:
         raise SpecError(f"x-ddcases-hand-written names no such operation: {sorted(unknown)}")
-    return namespaces, imports
+    return namespaces, imports, typed_dicts(spec, params)
+
+
+def typed_dicts(spec: Spec, params: dict[str, str]) -> list[dict[str, Any]]:
+    """What params.py holds: one TypedDict per nested object a method takes as a plain dict."""
+    builder = Builder(spec, set(), dict(params))
+    out = []
+    for name, typed in sorted(params.items(), key=lambda item: item[1]):
+        schema = spec.resolve({"$ref": f"#/components/schemas/{name}"})
+        required = set(schema.get("required") or [])
+        fields = [
+            {
+                "name": member,
+                "type": builder.json_type(sub),
+                "required": member in required,
+                "doc": " ".join(str(spec.resolve(sub).get("description", "")).split()),
+            }
+            for member, sub in (schema.get("properties") or {}).items()
+        ]
+        out.append(
+            {
+                "name": typed,
+                "model": class_name(name),
+                "doc": " ".join(str(schema.get("description", "")).split()),
+                "fields": fields,
+                "identifiers": all(
+                    f["name"].isidentifier() and not keyword.iskeyword(f["name"]) for f in fields
+                ),
+            }
+        )
+    return out
 
 
 CHECKS = (
@@ -526,7 +595,7 @@ PICKERS = ("body_as", "data_as", "first_data", "list_data", "no_body")
 def render(spec_path: Path, dest: Path) -> None:
     """Write ``dest`` (the ``facade`` package): one module per namespace, and ``__init__``."""
     spec_data = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    namespaces, imports = plan(spec_data)
+    namespaces, imports, params = plan(spec_data)
     env = Environment(
         loader=FileSystemLoader(str(HERE / "templates" / "facade")),
         trim_blocks=True,
@@ -544,11 +613,13 @@ def render(spec_path: Path, dest: Path) -> None:
         )
         used_checks = [c for c in CHECKS if re.search(rf"\b{c}\(", source)]
         used_pickers = [c for c in PICKERS if re.search(rf"\b{c}\b", source)]
-        models = sorted(n for n in imports[ns.path] if n not in PICKERS)
+        models = sorted(n for n in imports[ns.path] if n not in PICKERS and ":" not in n)
+        typed = sorted(n.split(":", 1)[1] for n in imports[ns.path] if n.startswith("params:"))
         text = module_t.render(
             ns=ns,
             namespaces=namespaces,
             models=models,
+            typed=typed,
             checks=used_checks,
             pickers=used_pickers,
             uses_datetime="datetime." in source,
@@ -562,6 +633,9 @@ def render(spec_path: Path, dest: Path) -> None:
             pickers_defs={m.picker_name: m.picker for m in ns.methods if m.picker != "no_body"},
         )
         (dest / f"{ns.module}.py").write_text(text, encoding="utf-8")
+    (dest / "params.py").write_text(
+        env.get_template("params.py.jinja").render(params=params), encoding="utf-8"
+    )
     init_t = env.get_template("init.py.jinja")
     tops = [ns for ns in namespaces.values() if "." not in ns.path]
     methods = {

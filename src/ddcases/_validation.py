@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
+import attrs
+
 __all__: list[str] = []
 
 E = TypeVar("E", bound=enum.Enum)
@@ -298,10 +300,41 @@ def model_value(value: object, cls: type[M], what: str) -> M:
     if not isinstance(value, Mapping):
         raise invalid(f"{what} must be a {cls.__name__} or a mapping, got {value!r}")
     try:
-        return cast("_Model[M]", cls).from_dict(dict(value))
+        model = cast("_Model[M]", cls).from_dict(dict(value))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # the generated parser
         missing = f"it lacks {exc}" if isinstance(exc, KeyError) else repr(exc)
         raise ValueError(f"{what} is not a valid {cls.__name__}: {missing}") from None
+    _known_enums(model, value, what)
+    return model
+
+
+def _known_enums(model: object, source: Mapping[str, Any], what: str) -> None:
+    """Refuse a plain string that the parser took as an unknown member of an open enum.
+
+    ``from_dict`` accepts any string for an enum member (a new server value must parse), so a
+    typo in a mapping (``{"type": "MONITR"}``) would be sent. As with :func:`enum_value`, an
+    unknown value goes out only when it is made deliberately (``CaseInsightType("NEW")``).
+    """
+    kind = type(model)
+    if not attrs.has(kind):
+        return
+    for field in attrs.fields(kind):
+        wire = field.name.removesuffix("_")
+        if wire not in source:
+            continue
+        _known(getattr(model, field.name), source[wire], f"{what}[{wire!r}]")
+
+
+def _known(value: object, raw: object, what: str) -> None:
+    if isinstance(value, enum.Enum):
+        if type(raw) is str and not getattr(value, "is_known", True):
+            allowed = ", ".join(repr(v) for v in type(value)._value2member_map_)
+            raise ValueError(f"{what} must be one of {allowed}, got {raw!r}")
+    elif isinstance(value, list) and isinstance(raw, Sequence):
+        for i, (item, raw_item) in enumerate(zip(value, raw, strict=False)):
+            _known(item, raw_item, f"{what}[{i}]")
+    elif isinstance(raw, Mapping):
+        _known_enums(value, raw, what)
 
 
 def model_list(

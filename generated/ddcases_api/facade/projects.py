@@ -12,9 +12,9 @@ Written by hand in ``ddcases.resources.projects`` (openapi.yaml's ``x-ddcases-ha
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ddcases._raw_response import to_raw
 from ddcases._resource import Resource, data_as
@@ -32,6 +32,12 @@ from ..models import (
     ProjectUpdateRequest,
 )
 from ..types import UNSET
+
+if TYPE_CHECKING:
+    from .params import (
+        ProjectColumnsConfigParam,
+        ProjectSettingsParam,
+    )
 
 __all__ = ["Projects", "ProjectsWithRawResponse"]
 
@@ -66,8 +72,8 @@ class Projects(Resource):
         *,
         name: str | None = None,
         enabled_custom_case_types: Sequence[str] | None = None,
-        settings: ProjectSettings | Mapping[str, Any] | None = None,
-        columns_config: ProjectColumnsConfig | Mapping[str, Any] | None = None,
+        settings: ProjectSettings | ProjectSettingsParam | None = None,
+        columns_config: ProjectColumnsConfig | ProjectColumnsConfigParam | None = None,
         team_uuid: str | None = None,
     ) -> Project:
         """Update a project.
