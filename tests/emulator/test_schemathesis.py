@@ -20,6 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from ddcases.testing import Emulator
+from tests.generated._coverage import emulator_routes
 from tests.generated._spec import SPEC_PATH
 
 from ._conformance import check
@@ -28,6 +29,7 @@ from .conftest import AUTH
 schema = schemathesis.openapi.from_path(str(SPEC_PATH))
 CALLS: collections.Counter[str] = collections.Counter()
 EMULATOR = Emulator()
+ROUTES = emulator_routes()
 
 
 def _seed() -> None:
@@ -57,6 +59,13 @@ def _report() -> Iterator[None]:
 )
 def test_openapi_against_emulator(case: Any) -> None:
     CALLS[case.operation.label] += 1
+    operation_id = case.operation.definition.raw.get("operationId")
+    if operation_id not in ROUTES:  # say so, rather than fail on an answer nobody serves
+        pytest.fail(
+            f"{operation_id} has no emulator route (no route named {operation_id!r} in "
+            'ddcases.emulator): add one (README, "Adding an operation"), step 4',
+            pytrace=False,
+        )
     response = case.call(app=EMULATOR.app, headers=AUTH)
     case.validate_response(
         response,
@@ -66,7 +75,10 @@ def test_openapi_against_emulator(case: Any) -> None:
     assert response.status_code < 500
     if response.request.method.upper() != case.operation.method.upper():
         # The coverage phase also tries undocumented methods: those must be a clean 405.
-        assert response.status_code == 405
+        assert response.status_code == 405, (
+            f"{response.request.method} {case.operation.path} (not in the spec) answered "
+            f"{response.status_code}: an undocumented method must be a 405"
+        )
         return
     headers = [(k, v) for k, values in response.headers.items() for v in values]
     request = httpx.Request(response.request.method, response.request.url)

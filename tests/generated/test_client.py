@@ -170,3 +170,20 @@ def test_default_timeout_is_finite() -> None:
     assert timeout == DEFAULT_TIMEOUT
     assert timeout.connect == 10.0
     assert timeout.read == 30.0
+
+
+def test_only_async_functions_are_generated() -> None:
+    """ddcases is an async SDK: a generated endpoint module has asyncio and asyncio_detailed, and
+    no sync twin that would fail on the client's async transport with a raw httpx error."""
+    import importlib
+    import pkgutil
+
+    import ddcases_api.api.case_management as package
+
+    names = [m.name for m in pkgutil.iter_modules(package.__path__)]
+    assert names
+    for name in names:
+        module = importlib.import_module(f"{package.__name__}.{name}")
+        public = {n for n in vars(module) if not n.startswith("_") and callable(vars(module)[n])}
+        assert "asyncio_detailed" in public, name
+        assert not {"sync", "sync_detailed"} & public, name

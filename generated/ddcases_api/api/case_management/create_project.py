@@ -89,66 +89,6 @@ def _build_response(
     )
 
 
-def sync_detailed(
-    *,
-    client: AuthenticatedClient,
-    body: ProjectCreateRequest,
-) -> Response[APIErrorResponse | ProjectResponse]:
-    """Create a project
-
-     Create a project.
-
-    OAuth apps require the cases_write authorization scope to access this endpoint.
-
-    Args:
-        body (ProjectCreateRequest): Project payload
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[APIErrorResponse | ProjectResponse]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    http = client.get_httpx_client()
-    response = http.request(**absolute(http, kwargs))
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient,
-    body: ProjectCreateRequest,
-) -> APIErrorResponse | ProjectResponse | None:
-    """Create a project
-
-     Create a project.
-
-    OAuth apps require the cases_write authorization scope to access this endpoint.
-
-    Args:
-        body (ProjectCreateRequest): Project payload
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        APIErrorResponse | ProjectResponse
-    """
-
-    return sync_detailed(
-        client=client,
-        body=body,
-    ).parsed
-
-
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,

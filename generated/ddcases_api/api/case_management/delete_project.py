@@ -70,66 +70,6 @@ def _build_response(
     )
 
 
-def sync_detailed(
-    project_id: str,
-    *,
-    client: AuthenticatedClient,
-) -> Response[APIErrorResponse | Any]:
-    """Remove a project
-
-     Remove a project using the project’s id.
-
-    OAuth apps require the cases_write authorization scope to access this endpoint.
-
-    Args:
-        project_id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[APIErrorResponse | Any]
-    """
-
-    kwargs = _get_kwargs(
-        project_id=project_id,
-    )
-
-    http = client.get_httpx_client()
-    response = http.request(**absolute(http, kwargs))
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    project_id: str,
-    *,
-    client: AuthenticatedClient,
-) -> APIErrorResponse | Any | None:
-    """Remove a project
-
-     Remove a project using the project’s id.
-
-    OAuth apps require the cases_write authorization scope to access this endpoint.
-
-    Args:
-        project_id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        APIErrorResponse | Any
-    """
-
-    return sync_detailed(
-        project_id=project_id,
-        client=client,
-    ).parsed
-
-
 async def asyncio_detailed(
     project_id: str,
     *,

@@ -84,66 +84,6 @@ def _build_response(
     )
 
 
-def sync_detailed(
-    case_id: str,
-    *,
-    client: AuthenticatedClient,
-) -> Response[APIErrorResponse | CaseResponse]:
-    """Get the details of a case
-
-     Get the details of case by case_id
-
-    OAuth apps require the cases_read authorization scope to access this endpoint.
-
-    Args:
-        case_id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[APIErrorResponse | CaseResponse]
-    """
-
-    kwargs = _get_kwargs(
-        case_id=case_id,
-    )
-
-    http = client.get_httpx_client()
-    response = http.request(**absolute(http, kwargs))
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    case_id: str,
-    *,
-    client: AuthenticatedClient,
-) -> APIErrorResponse | CaseResponse | None:
-    """Get the details of a case
-
-     Get the details of case by case_id
-
-    OAuth apps require the cases_read authorization scope to access this endpoint.
-
-    Args:
-        case_id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        APIErrorResponse | CaseResponse
-    """
-
-    return sync_detailed(
-        case_id=case_id,
-        client=client,
-    ).parsed
-
-
 async def asyncio_detailed(
     case_id: str,
     *,

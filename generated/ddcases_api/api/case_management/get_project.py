@@ -84,66 +84,6 @@ def _build_response(
     )
 
 
-def sync_detailed(
-    project_id: str,
-    *,
-    client: AuthenticatedClient,
-) -> Response[APIErrorResponse | ProjectResponse]:
-    """Get the details of a project
-
-     Get the details of a project by project_id.
-
-    OAuth apps require the cases_read authorization scope to access this endpoint.
-
-    Args:
-        project_id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[APIErrorResponse | ProjectResponse]
-    """
-
-    kwargs = _get_kwargs(
-        project_id=project_id,
-    )
-
-    http = client.get_httpx_client()
-    response = http.request(**absolute(http, kwargs))
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    project_id: str,
-    *,
-    client: AuthenticatedClient,
-) -> APIErrorResponse | ProjectResponse | None:
-    """Get the details of a project
-
-     Get the details of a project by project_id.
-
-    OAuth apps require the cases_read authorization scope to access this endpoint.
-
-    Args:
-        project_id (str):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        APIErrorResponse | ProjectResponse
-    """
-
-    return sync_detailed(
-        project_id=project_id,
-        client=client,
-    ).parsed
-
-
 async def asyncio_detailed(
     project_id: str,
     *,

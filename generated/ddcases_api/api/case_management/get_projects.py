@@ -79,55 +79,6 @@ def _build_response(
     )
 
 
-def sync_detailed(
-    *,
-    client: AuthenticatedClient,
-) -> Response[APIErrorResponse | ProjectsResponse]:
-    """Get all projects
-
-     Get all projects.
-
-    OAuth apps require the cases_read authorization scope to access this endpoint.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[APIErrorResponse | ProjectsResponse]
-    """
-
-    kwargs = _get_kwargs()
-
-    http = client.get_httpx_client()
-    response = http.request(**absolute(http, kwargs))
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient,
-) -> APIErrorResponse | ProjectsResponse | None:
-    """Get all projects
-
-     Get all projects.
-
-    OAuth apps require the cases_read authorization scope to access this endpoint.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        APIErrorResponse | ProjectsResponse
-    """
-
-    return sync_detailed(
-        client=client,
-    ).parsed
-
-
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
