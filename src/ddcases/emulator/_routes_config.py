@@ -18,6 +18,7 @@ in openapi.yaml's ``x-ddcases-note``s, among them: a case type id that is not a 
 from __future__ import annotations
 
 import datetime
+import json
 import unicodedata
 import uuid
 from typing import Any
@@ -127,7 +128,9 @@ def _is_emoji(text: str) -> bool:
         return True
     symbols = [ch for ch in text if unicodedata.category(ch) == "So"]
     others = [ch for ch in text if unicodedata.category(ch) != "So"]
-    return bool(symbols) and all(ord(ch) in _EMOJI_PARTS or ch in "#*0123456789" for ch in others)
+    keycap = "\u20e3" in text
+    parts = all(ord(ch) in _EMOJI_PARTS or ch in "#*0123456789" for ch in others)
+    return (bool(symbols) or keycap) and parts
 
 
 def _case_type_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -179,6 +182,9 @@ async def get_all_custom_attribute_configs_by_case_type(ctx: Ctx) -> Response:
 async def create_custom_attribute_config(ctx: Ctx) -> Response:
     type_id = _uuid_path(ctx, "case_type_id", "CaseTypeId")
     body = await ctx.body(CustomAttributeConfigCreateRequest)
+    sent = json.loads(await ctx.request.body())["data"]["attributes"]["is_multi"]
+    if not isinstance(sent, bool):  # pydantic's lax mode would take "yes" or 1
+        raise BadRequest(("is_multi must be true or false", "/data/attributes/is_multi", None))
     given = _given(body.data.attributes)
     _non_empty(given, "key", "display_name")
     ctx.store.config.case_type(type_id, deleted=False)  # 404 before a duplicate key's 400
