@@ -11,6 +11,7 @@ import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import httpx
 import pytest
 
 import ddcases_api.models as api_models
@@ -324,3 +325,33 @@ async def test_a_window_that_ends_before_it_starts_is_refused_before_sending(
 async def test_a_window_that_ends_before_it_starts_is_a_400_meanwhile(dd: CaseManagement) -> None:
     with pytest.raises(BadRequestError, match="end_at must be after start_at"):
         await dd.maintenance_windows.create(name="w", query="q", start_at=END, end_at=START)
+
+
+# ---------------------------------------------------------------- creates are not retried blindly
+
+P = "/api/v2/cases/projects/e555e290-ed65-49bd-ae18-8acbfcf18db7"
+T = "/api/v2/cases/types/00000000-0000-0000-0000-000000000001"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "what"),
+    [
+        ("POST", "/api/v2/cases/types", "case type"),
+        ("POST", T + "/custom_attributes", "custom attribute config"),
+        ("POST", P + "/notification_rules", "notification rule"),
+        ("POST", P + "/rules", "automation rule"),
+        ("POST", "/api/v2/cases/views", "view"),
+        ("POST", "/api/v2/maintenance_windows", "maintenance window"),
+        ("POST", P + "/rules/r/enable", None),
+        ("POST", P + "/favorites", None),
+        ("POST", "/api/v2/cases/SEC-1/custom_attributes/score", None),
+        ("PUT", P + "/rules/r", None),
+    ],
+)
+def test_requests_built_by_hand_are_known_creates_by_path(
+    method: str, path: str, what: str | None
+) -> None:
+    """``dd.api`` requests name no operation: the transport tells creates by method and path."""
+    from ddcases._transport import created_by
+
+    assert created_by(httpx.Request(method, "https://api.datadoghq.com" + path)) == what
