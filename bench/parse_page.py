@@ -1,5 +1,8 @@
 """How long does parsing a 100-case live-shaped page take with the generated models?
 
+Also: the recorded 206-case-type answer of GetAllCaseTypes (one unpaginated list, issue 17) beside
+the 100-case page, both per whole answer.
+
 Prints microseconds per case for generated/ddcases_api (our templates) and, when the generators
 are installed, for stock openapi-python-client output made from the same spec in a temp dir
 with dateutil's isoparse swapped in for date-times (the pre-0.2x default) when installed.
@@ -53,11 +56,35 @@ def stock_models(tmp: Path) -> Any | None:
     return importlib.import_module("stock_api.models")
 
 
+def whole_answer_ms(parse: Any, document: dict[str, Any]) -> float:
+    loops = 20
+    return min(timeit.repeat(lambda: parse(document), number=loops, repeat=REPEAT)) / loops * 1e3
+
+
+def case_types_beside_a_page(ours: Any, page: dict[str, Any]) -> None:
+    import json
+
+    recording = ROOT / "tests" / "resources" / "recordings" / "config_interactions.json"
+    scenarios = json.loads(recording.read_text("utf-8"))["scenarios"]
+    (types,) = [
+        i["response_body"]
+        for s in scenarios
+        for i in s["interactions"]
+        if i["operation"] == "GetAllCaseTypes"
+    ]
+    n = len(types["data"])
+    types_ms = whole_answer_ms(ours.CaseTypesResponse.from_dict, types)
+    page_ms = whole_answer_ms(ours.CasesResponse.from_dict, page)
+    print(f"{n} case types (recorded answer):      {types_ms:7.3f} ms per answer")
+    print(f"{N_CASES}-case page (live-shaped):          {page_ms:7.3f} ms per answer")
+
+
 def main() -> None:
     import ddcases_api.models as ours
 
     page = live_page(N_CASES)
     print(f"ours  (generated/ddcases_api):        {per_case_us(ours, page):7.2f} µs/case")
+    case_types_beside_a_page(ours, page)
     with tempfile.TemporaryDirectory() as tmp:
         stock = stock_models(Path(tmp))
         if stock is None:

@@ -210,5 +210,35 @@ def test_examples_triage_runs_against_the_emulator() -> None:
     assert "emulator listening on http://127.0.0.1:" in result.stderr
 
 
+def test_examples_setup_project_is_idempotent_against_one_emulator() -> None:
+    from ddcases.testing import serve
+
+    outputs = []
+    with serve() as base_url:
+        for _ in range(2):
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "examples" / "setup_project.py"),
+                    "--base-url",
+                    base_url,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr
+            outputs.append(result.stdout)
+    first, second = outputs
+    assert "8 change(s) made" in first
+    assert "filed SECREV-1 (type 'Security review')" in first
+    assert "changed " not in second
+    assert "nothing to change: the project was already set up" in second
+    assert "filed SECREV-2" in second
+
+
 def test_every_example_is_run_by_a_test() -> None:
-    assert EXAMPLES == ["examples/triage.py"], "add a test that runs the new example"
+    assert EXAMPLES == ["examples/setup_project.py", "examples/triage.py"], (
+        "add a test that runs the new example"
+    )

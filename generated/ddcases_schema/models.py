@@ -8,6 +8,1207 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 
+class CaseTypeResourceType(StrEnum):
+    """Case type resource type."""
+
+    CASE_TYPE = "case_type"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseTypeResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseTypeStatusOption(BaseModel):
+    """
+    One status of a case type.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str, Field(examples=["Pending Approval"])]
+    """
+    The status's display name, what a case's `status_name` holds.
+    """
+
+
+class CaseTypeStatusGroupConfig(BaseModel):
+    """
+    The statuses a case type offers in one status group, and the default one.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    default: Annotated[str | None, Field(examples=["Open"])] = None
+    """
+    The status a case gets when it enters this group.
+    """
+    status_options: list[CaseTypeStatusOption] | None = None
+    """
+    The statuses of this group.
+    """
+
+
+class CaseTypeStatusesConfig(BaseModel):
+    """
+    A case type's statuses, by status group.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    closed: CaseTypeStatusGroupConfig | None = None
+    in_progress: CaseTypeStatusGroupConfig | None = None
+    open: CaseTypeStatusGroupConfig | None = None
+
+
+class CaseTypeResourceAttributes(BaseModel):
+    """
+    Case type attributes.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    deleted_at: AwareDatetime | None = None
+    """
+    When the case type was deleted; deleted types are still listed.
+    """
+    description: Annotated[str | None, Field(examples=["Investigations done in case management"])] = None
+    """
+    What the case type is for.
+    """
+    emoji: Annotated[str | None, Field(examples=["🔒"])] = None
+    """
+    An emoji shown next to the type's name (empty for the built-in types).
+    """
+    internal: bool | None = None
+    """
+    True for Datadog's built-in case types.
+    """
+    name: Annotated[str, Field(examples=["Investigation"])]
+    """
+    The case type's name.
+    """
+    statuses_config: CaseTypeStatusesConfig | None = None
+
+
+class CaseTypeResource(BaseModel):
+    """
+    A case type.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseTypeResourceAttributes
+    id: Annotated[str, Field(examples=["00000000-0000-0000-0000-000000000001"])]
+    """
+    The case type's UUID.
+    """
+    type: CaseTypeResourceType
+
+
+class CaseTypeResponse(BaseModel):
+    """
+    A case type.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseTypeResource
+
+
+class CaseTypesResponse(BaseModel):
+    """
+    Every case type, built-in and custom, deleted ones included.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[CaseTypeResource]
+    """
+    The case types.
+    """
+
+
+class CaseTypeCreateAttributes(BaseModel):
+    """
+    What a case type is created (or replaced) with.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str, Field(examples=["Security review"], min_length=1)]
+    """
+    The case type's name.
+    """
+    description: Annotated[str | None, Field(examples=["Reviews of changes with a security impact"])] = None
+    """
+    What the case type is for.
+    """
+    emoji: Annotated[str | None, Field(examples=["🔒"])] = None
+    """
+    An emoji shown next to the type's name; the service answers 400 for a string that is not an emoji.
+    """
+
+
+class CaseTypeCreate(BaseModel):
+    """
+    Case type creation data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseTypeCreateAttributes
+    type: CaseTypeResourceType
+
+
+class CaseTypeCreateRequest(BaseModel):
+    """
+    Case type creation request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseTypeCreate
+
+
+class CaseTypeUpdate(BaseModel):
+    """
+    Case type update data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseTypeCreateAttributes
+    type: CaseTypeResourceType
+
+
+class CaseTypeUpdateRequest(BaseModel):
+    """
+    Case type update request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseTypeUpdate
+
+
+class CustomAttributeConfigResourceType(StrEnum):
+    """Custom attribute config resource type."""
+
+    CUSTOM_ATTRIBUTE = "custom_attribute"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CustomAttributeConfigResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CustomAttributeSelectOption(BaseModel):
+    """
+    One allowed value of a `SELECT` attribute.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    value: Annotated[str, Field(examples=["EMEA"])]
+    """
+    The value.
+    """
+
+
+class CustomAttributeTypeData(BaseModel):
+    """
+    Type-specific settings of a custom attribute.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    options: list[CustomAttributeSelectOption] | None = None
+    """
+    The allowed values of a `SELECT` attribute.
+    """
+
+
+class CaseNotificationRuleResourceType(StrEnum):
+    """Notification rule resource type."""
+
+    NOTIFICATION_RULE = "notification_rule"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseNotificationRuleResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseNotificationRuleTriggerData(BaseModel):
+    """
+    What the trigger watches; which members apply depends on its type.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    change_type: str | None = None
+    """
+    For `ATTRIBUTE_VALUE_CHANGED`: added, removed or changed.
+    """
+    field: str | None = None
+    """
+    For `ATTRIBUTE_VALUE_CHANGED`: the attribute.
+    """
+    from_status: str | None = None
+    """
+    For `STATUS_TRANSITIONED`: the status id left.
+    """
+    from_status_name: str | None = None
+    """
+    For `STATUS_TRANSITIONED`: the status name left.
+    """
+    to_status: str | None = None
+    """
+    For `STATUS_TRANSITIONED`: the status id entered.
+    """
+    to_status_name: str | None = None
+    """
+    For `STATUS_TRANSITIONED`: the status name entered.
+    """
+
+
+class CaseNotificationRuleTrigger(BaseModel):
+    """
+    When a notification rule fires. `type` is a free string; Datadog lists `CASE_CREATED`, `STATUS_TRANSITIONED`, `ATTRIBUTE_VALUE_CHANGED` and `EVENT_CORRELATION_SIGNAL_CORRELATED`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseNotificationRuleTriggerData | None = None
+    type: Annotated[str | None, Field(examples=["CASE_CREATED"])] = None
+    """
+    The trigger type.
+    """
+
+
+class CaseNotificationRuleRecipientData(BaseModel):
+    """
+    Where to notify; which members apply depends on the recipient type.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    channel: str | None = None
+    """
+    Slack channel name.
+    """
+    channel_id: str | None = None
+    """
+    Slack channel id.
+    """
+    channel_name: str | None = None
+    """
+    Microsoft Teams channel name.
+    """
+    connector_name: str | None = None
+    """
+    Microsoft Teams connector name.
+    """
+    email: str | None = None
+    """
+    E-mail address.
+    """
+    name: str | None = None
+    """
+    HTTP webhook name.
+    """
+    service_name: str | None = None
+    """
+    PagerDuty service name.
+    """
+    team_id: str | None = None
+    """
+    Microsoft Teams team id.
+    """
+    team_name: str | None = None
+    """
+    Microsoft Teams team name.
+    """
+    tenant_id: str | None = None
+    """
+    Microsoft Teams tenant id.
+    """
+    tenant_name: str | None = None
+    """
+    Microsoft Teams tenant name.
+    """
+    workspace: str | None = None
+    """
+    Slack workspace name.
+    """
+    workspace_id: str | None = None
+    """
+    Slack workspace id.
+    """
+
+
+class CaseNotificationRuleRecipient(BaseModel):
+    """
+    Who a notification rule notifies. `type` is a free string; Datadog lists `SLACK_CHANNEL`, `EMAIL`, `HTTP`, `PAGERDUTY_SERVICE` and `MS_TEAMS_CHANNEL`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseNotificationRuleRecipientData | None = None
+    type: Annotated[str | None, Field(examples=["EMAIL"])] = None
+    """
+    The recipient type.
+    """
+
+
+class CaseNotificationRuleAttributes(BaseModel):
+    """
+    Notification rule attributes.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    is_enabled: bool | None = None
+    """
+    Whether the rule notifies.
+    """
+    query: Annotated[str | None, Field(examples=["priority:P1"])] = None
+    """
+    Which cases the rule applies to (case search syntax).
+    """
+    recipients: list[CaseNotificationRuleRecipient] | None = None
+    """
+    Who is notified.
+    """
+    triggers: list[CaseNotificationRuleTrigger] | None = None
+    """
+    What the rule fires on.
+    """
+
+
+class CaseNotificationRule(BaseModel):
+    """
+    A project notification rule.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseNotificationRuleAttributes
+    id: Annotated[str, Field(examples=["8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"])]
+    """
+    The rule's UUID.
+    """
+    type: CaseNotificationRuleResourceType
+
+
+class CaseNotificationRuleResponse(BaseModel):
+    """
+    A notification rule.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseNotificationRule
+
+
+class CaseNotificationRulesResponse(BaseModel):
+    """
+    A project's notification rules.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[CaseNotificationRule]
+    """
+    The rules.
+    """
+
+
+class CaseNotificationRuleCreateAttributes(BaseModel):
+    """
+    What a notification rule is created with.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    triggers: list[CaseNotificationRuleTrigger]
+    """
+    What the rule fires on.
+    """
+    recipients: list[CaseNotificationRuleRecipient]
+    """
+    Who is notified.
+    """
+    query: Annotated[str | None, Field(examples=["priority:P1"])] = None
+    """
+    Which cases the rule applies to (case search syntax).
+    """
+    is_enabled: bool | None = True
+    """
+    Whether the rule notifies.
+    """
+
+
+class CaseNotificationRuleCreate(BaseModel):
+    """
+    Notification rule creation data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseNotificationRuleCreateAttributes
+    type: CaseNotificationRuleResourceType
+
+
+class CaseNotificationRuleCreateRequest(BaseModel):
+    """
+    Notification rule creation request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseNotificationRuleCreate
+
+
+class CaseNotificationRuleUpdateAttributes(BaseModel):
+    """
+    What an update changes; members left out are unchanged.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    triggers: list[CaseNotificationRuleTrigger] | None = None
+    """
+    What the rule fires on.
+    """
+    recipients: list[CaseNotificationRuleRecipient] | None = None
+    """
+    Who is notified.
+    """
+    query: Annotated[str | None, Field(examples=["priority:P1"])] = None
+    """
+    Which cases the rule applies to (case search syntax).
+    """
+    is_enabled: bool | None = None
+    """
+    Whether the rule notifies.
+    """
+
+
+class CaseNotificationRuleUpdate(BaseModel):
+    """
+    Notification rule update data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseNotificationRuleUpdateAttributes
+    type: CaseNotificationRuleResourceType
+
+
+class CaseNotificationRuleUpdateRequest(BaseModel):
+    """
+    Notification rule update request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseNotificationRuleUpdate
+
+
+class CaseAutomationRuleResourceType(StrEnum):
+    """Automation rule resource type."""
+
+    RULE = "rule"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseAutomationRuleResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseAutomationRuleState(StrEnum):
+    """Whether an automation rule runs."""
+
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseAutomationRuleState | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class AutomationRuleTriggerType(StrEnum):
+    """What starts an automation rule."""
+
+    CASE_CREATED = "CASE_CREATED"
+    STATUS_TRANSITIONED = "STATUS_TRANSITIONED"
+    ATTRIBUTE_VALUE_CHANGED = "ATTRIBUTE_VALUE_CHANGED"
+    EVENT_CORRELATION_SIGNAL_CORRELATED = "EVENT_CORRELATION_SIGNAL_CORRELATED"
+    CASE_REVIEW_APPROVED = "CASE_REVIEW_APPROVED"
+    COMMENT_ADDED = "COMMENT_ADDED"
+
+    @classmethod
+    def _missing_(cls, value: object) -> AutomationRuleTriggerType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class AutomationRuleActionType(StrEnum):
+    """What an automation rule does."""
+
+    EXECUTE_WORKFLOW = "EXECUTE_WORKFLOW"
+    ASSIGN_AGENT = "ASSIGN_AGENT"
+
+    @classmethod
+    def _missing_(cls, value: object) -> AutomationRuleActionType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class AutomationRuleTriggerData(BaseModel):
+    """
+    What the trigger watches; which members apply depends on its type.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    approval_type: str | None = None
+    """
+    For `CASE_REVIEW_APPROVED`: the kind of approval.
+    """
+    change_type: str | None = None
+    """
+    For `ATTRIBUTE_VALUE_CHANGED`: `VALUE_ADDED`, `VALUE_DELETED` or `ANY_CHANGES`.
+    """
+    field: str | None = None
+    """
+    For `ATTRIBUTE_VALUE_CHANGED`: the attribute.
+    """
+    from_status_name: str | None = None
+    """
+    For `STATUS_TRANSITIONED`: the status left.
+    """
+    to_status_name: str | None = None
+    """
+    For `STATUS_TRANSITIONED`: the status entered.
+    """
+
+
+class AutomationRuleTrigger(BaseModel):
+    """
+    When an automation rule runs.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: AutomationRuleTriggerType
+    data: AutomationRuleTriggerData | None = None
+
+
+class AutomationRuleActionData(BaseModel):
+    """
+    How the action runs; which members apply depends on its type.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    agent_type: str | None = None
+    """
+    For `ASSIGN_AGENT`: the kind of agent.
+    """
+    assigned_agent_id: str | None = None
+    """
+    For `ASSIGN_AGENT`: the agent's id.
+    """
+    handle: Annotated[str | None, Field(examples=["triage"])] = None
+    """
+    For `EXECUTE_WORKFLOW`: the workflow's handle.
+    """
+
+
+class AutomationRuleAction(BaseModel):
+    """
+    What an automation rule does.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: AutomationRuleActionType
+    data: AutomationRuleActionData
+
+
+class AutomationRuleAttributes(BaseModel):
+    """
+    Automation rule attributes.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    action: AutomationRuleAction
+    created_at: AwareDatetime
+    """
+    When the rule was created.
+    """
+    modified_at: AwareDatetime | None = None
+    """
+    When the rule was last changed.
+    """
+    name: Annotated[str, Field(examples=["Run triage"])]
+    """
+    The rule's name.
+    """
+    state: CaseAutomationRuleState
+    trigger: AutomationRuleTrigger
+
+
+class AutomationRuleCreateAttributes(BaseModel):
+    """
+    What an automation rule is created (or replaced) with.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str, Field(examples=["Run triage"], min_length=1)]
+    """
+    The rule's name.
+    """
+    trigger: AutomationRuleTrigger
+    action: AutomationRuleAction
+    state: CaseAutomationRuleState | None = None
+
+
+class AutomationRuleCreate(BaseModel):
+    """
+    Automation rule creation data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: AutomationRuleCreateAttributes
+    type: CaseAutomationRuleResourceType
+
+
+class AutomationRuleCreateRequest(BaseModel):
+    """
+    Automation rule creation request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: AutomationRuleCreate
+
+
+class AutomationRuleUpdate(BaseModel):
+    """
+    Automation rule update data (a full replace).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: AutomationRuleCreateAttributes
+    type: CaseAutomationRuleResourceType
+
+
+class AutomationRuleUpdateRequest(BaseModel):
+    """
+    Automation rule update request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: AutomationRuleUpdate
+
+
+class CaseViewResourceType(StrEnum):
+    """Case view resource type."""
+
+    VIEW = "view"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseViewResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseViewAttributes(BaseModel):
+    """
+    Case view attributes.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_at: AwareDatetime
+    """
+    When the view was created.
+    """
+    modified_at: AwareDatetime | None = None
+    """
+    When the view was last changed.
+    """
+    name: Annotated[str, Field(examples=["Open P1s"])]
+    """
+    The view's name.
+    """
+    np_rule_id: str | None = None
+    """
+    The id of a notification rule linked to the view.
+    """
+    query: Annotated[str, Field(examples=["status:open priority:P1"])]
+    """
+    The case search query the view shows.
+    """
+
+
+class CaseViewCreateAttributes(BaseModel):
+    """
+    What a case view is created with.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project_id: Annotated[str, Field(examples=["e555e290-ed65-49bd-ae18-8acbfcf18db7"])]
+    """
+    The project the view belongs to (its UUID; the SDK also takes its key).
+    """
+    name: Annotated[str, Field(examples=["Open P1s"], min_length=1)]
+    """
+    The view's name.
+    """
+    query: Annotated[str, Field(examples=["status:open priority:P1"])]
+    """
+    The case search query the view shows.
+    """
+    np_rule_id: str | None = None
+    """
+    The id of a notification rule to link to the view.
+    """
+
+
+class CaseViewCreate(BaseModel):
+    """
+    Case view creation data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseViewCreateAttributes
+    type: CaseViewResourceType
+
+
+class CaseViewCreateRequest(BaseModel):
+    """
+    Case view creation request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseViewCreate
+
+
+class CaseViewUpdateAttributes(BaseModel):
+    """
+    What an update changes; members left out are unchanged.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str | None, Field(examples=["Open P1s and P2s"], min_length=1)] = None
+    """
+    The view's name.
+    """
+    query: Annotated[str | None, Field(examples=["status:open priority:P2"])] = None
+    """
+    The case search query the view shows.
+    """
+    np_rule_id: str | None = None
+    """
+    The id of a notification rule to link to the view.
+    """
+
+
+class CaseViewUpdate(BaseModel):
+    """
+    Case view update data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseViewUpdateAttributes
+    type: CaseViewResourceType
+
+
+class CaseViewUpdateRequest(BaseModel):
+    """
+    Case view update request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseViewUpdate
+
+
+class ProjectFavoriteResourceType(StrEnum):
+    """Project favorite resource type."""
+
+    PROJECT_FAVORITE = "project_favorite"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ProjectFavoriteResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class ProjectFavorite(BaseModel):
+    """
+    A project the user marked as a favorite; `id` is the project's UUID.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[str, Field(examples=["e555e290-ed65-49bd-ae18-8acbfcf18db7"])]
+    """
+    The project's UUID.
+    """
+    type: ProjectFavoriteResourceType
+
+
+class ProjectFavoritesResponse(BaseModel):
+    """
+    The user's favorite projects.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[ProjectFavorite]
+    """
+    The favorites.
+    """
+
+
+class MaintenanceWindowResourceType(StrEnum):
+    """Maintenance window resource type."""
+
+    MAINTENANCE_WINDOW = "maintenance_window"
+
+    @classmethod
+    def _missing_(cls, value: object) -> MaintenanceWindowResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class MaintenanceWindowAttributes(BaseModel):
+    """
+    Maintenance window attributes.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_by: str | None = None
+    """
+    The UUID of the user who created the window.
+    """
+    end_at: AwareDatetime
+    """
+    When the window ends.
+    """
+    name: Annotated[str, Field(examples=["DB upgrade"])]
+    """
+    The window's name.
+    """
+    query: Annotated[str, Field(examples=["service:db"])]
+    """
+    The case search query selecting the cases the window covers.
+    """
+    start_at: AwareDatetime
+    """
+    When the window starts.
+    """
+    updated_by: str | None = None
+    """
+    The UUID of the user who last changed the window.
+    """
+
+
+class MaintenanceWindow(BaseModel):
+    """
+    A maintenance window of the organisation.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: MaintenanceWindowAttributes
+    id: Annotated[str, Field(examples=["2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901"])]
+    """
+    The window's UUID.
+    """
+    type: MaintenanceWindowResourceType
+
+
+class MaintenanceWindowResponse(BaseModel):
+    """
+    A maintenance window.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: MaintenanceWindow
+
+
+class MaintenanceWindowsResponse(BaseModel):
+    """
+    The organisation's maintenance windows.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[MaintenanceWindow]
+    """
+    The windows.
+    """
+
+
+class MaintenanceWindowCreateAttributes(BaseModel):
+    """
+    What a maintenance window is created with; it must end after it starts.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str, Field(examples=["DB upgrade"], min_length=1)]
+    """
+    The window's name.
+    """
+    query: Annotated[str, Field(examples=["service:db"])]
+    """
+    The case search query selecting the cases the window covers.
+    """
+    start_at: AwareDatetime
+    """
+    When the window starts (an aware datetime or an ISO 8601 string).
+    """
+    end_at: AwareDatetime
+    """
+    When the window ends, after `start_at`.
+    """
+
+
+class MaintenanceWindowCreate(BaseModel):
+    """
+    Maintenance window creation data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: MaintenanceWindowCreateAttributes
+    type: MaintenanceWindowResourceType
+
+
+class MaintenanceWindowCreateRequest(BaseModel):
+    """
+    Maintenance window creation request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: MaintenanceWindowCreate
+
+
+class MaintenanceWindowUpdateAttributes(BaseModel):
+    """
+    What an update changes; members left out are unchanged.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str | None, Field(examples=["DB upgrade"], min_length=1)] = None
+    """
+    The window's name.
+    """
+    query: Annotated[str | None, Field(examples=["service:db"])] = None
+    """
+    The case search query selecting the cases the window covers.
+    """
+    start_at: AwareDatetime | None = None
+    """
+    When the window starts.
+    """
+    end_at: AwareDatetime | None = None
+    """
+    When the window ends, after `start_at`.
+    """
+
+
+class MaintenanceWindowUpdate(BaseModel):
+    """
+    Maintenance window update data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: MaintenanceWindowUpdateAttributes
+    type: MaintenanceWindowResourceType
+
+
+class MaintenanceWindowUpdateRequest(BaseModel):
+    """
+    Maintenance window update request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: MaintenanceWindowUpdate
+
+
 class CaseStatus(StrEnum):
     """Case status"""
 
@@ -1094,6 +2295,296 @@ class CaseEmptyRequest(BaseModel):
         extra="allow",
     )
     data: CaseEmpty
+
+
+class CustomAttributeConfigResourceAttributes(BaseModel):
+    """
+    Custom attribute config attributes.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    case_type_id: Annotated[str, Field(examples=["00000000-0000-0000-0000-000000000001"])]
+    """
+    The UUID of the case type the attribute belongs to.
+    """
+    description: Annotated[str | None, Field(examples=["Risk score from 0 to 10"])] = None
+    """
+    What the attribute holds.
+    """
+    display_name: Annotated[str, Field(examples=["Score"])]
+    """
+    The attribute's name in the UI.
+    """
+    is_multi: Annotated[bool, Field(examples=[False])]
+    """
+    True when a case's value is a list.
+    """
+    key: Annotated[str, Field(examples=["score"])]
+    """
+    The attribute's key, used in search queries and to set a case's value.
+    """
+    type: CustomAttributeType
+
+
+class CustomAttributeConfig(BaseModel):
+    """
+    A custom attribute config: one attribute a case type defines.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CustomAttributeConfigResourceAttributes
+    id: Annotated[str, Field(examples=["d57aff81-87df-478e-af85-9553e0a5d221"])]
+    """
+    The config's UUID.
+    """
+    type: CustomAttributeConfigResourceType
+
+
+class CustomAttributeConfigResponse(BaseModel):
+    """
+    A custom attribute config.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CustomAttributeConfig
+
+
+class CustomAttributeConfigsResponse(BaseModel):
+    """
+    Custom attribute configs.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[CustomAttributeConfig]
+    """
+    The configs.
+    """
+
+
+class CustomAttributeConfigAttributesCreate(BaseModel):
+    """
+    What a custom attribute config is created with.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    key: Annotated[str, Field(examples=["score"], min_length=1)]
+    """
+    The attribute's key, used in search queries and to set a case's value.
+    """
+    display_name: Annotated[str, Field(examples=["Score"], min_length=1)]
+    """
+    The attribute's name in the UI.
+    """
+    type: CustomAttributeType
+    is_multi: Annotated[bool, Field(examples=[False])]
+    """
+    True when a case's value is a list.
+    """
+    description: Annotated[str | None, Field(examples=["Risk score from 0 to 10"])] = None
+    """
+    What the attribute holds.
+    """
+
+
+class CustomAttributeConfigCreate(BaseModel):
+    """
+    Custom attribute config creation data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CustomAttributeConfigAttributesCreate
+    type: CustomAttributeConfigResourceType
+
+
+class CustomAttributeConfigCreateRequest(BaseModel):
+    """
+    Custom attribute config creation request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CustomAttributeConfigCreate
+
+
+class CustomAttributeConfigUpdateAttributes(BaseModel):
+    """
+    What an update changes; members left out are unchanged. `key` and `is_multi` cannot change.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    display_name: Annotated[str | None, Field(examples=["Risk score"], min_length=1)] = None
+    """
+    The attribute's name in the UI.
+    """
+    description: Annotated[str | None, Field(examples=["Risk score from 0 to 10"])] = None
+    """
+    What the attribute holds.
+    """
+    type: CustomAttributeType | None = None
+    type_data: CustomAttributeTypeData | None = None
+    map_from: Annotated[str | None, Field(examples=["severity"])] = None
+    """
+    An external field to populate the attribute from.
+    """
+
+
+class CustomAttributeConfigUpdate(BaseModel):
+    """
+    Custom attribute config update data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CustomAttributeConfigUpdateAttributes
+    type: CustomAttributeConfigResourceType
+
+
+class CustomAttributeConfigUpdateRequest(BaseModel):
+    """
+    Custom attribute config update request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CustomAttributeConfigUpdate
+
+
+class AutomationRuleRelationships(BaseModel):
+    """
+    The users who created and last changed the rule.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_by: UserRelationship | None = None
+    """
+    Relationship to user.
+    """
+    modified_by: UserRelationship | None = None
+    """
+    Relationship to user.
+    """
+
+
+class AutomationRule(BaseModel):
+    """
+    A project automation rule.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: AutomationRuleAttributes
+    id: Annotated[str, Field(examples=["1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"])]
+    """
+    The rule's UUID.
+    """
+    relationships: AutomationRuleRelationships | None = None
+    type: CaseAutomationRuleResourceType
+
+
+class AutomationRuleResponse(BaseModel):
+    """
+    An automation rule.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: AutomationRule
+
+
+class AutomationRulesResponse(BaseModel):
+    """
+    A project's automation rules.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[AutomationRule]
+    """
+    The rules.
+    """
+
+
+class CaseViewRelationships(BaseModel):
+    """
+    The view's project and the users who created and last changed it.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_by: UserRelationship | None = None
+    """
+    Relationship to user.
+    """
+    modified_by: UserRelationship | None = None
+    """
+    Relationship to user.
+    """
+    project: ProjectRelationship | None = None
+
+
+class CaseView(BaseModel):
+    """
+    A saved case view of a project.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseViewAttributes
+    id: Annotated[str, Field(examples=["7c6b5a49-3827-4165-9f4e-3d2c1b0a9f8e"])]
+    """
+    The view's UUID.
+    """
+    relationships: CaseViewRelationships | None = None
+    type: CaseViewResourceType
+
+
+class CaseViewResponse(BaseModel):
+    """
+    A case view.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseView
+
+
+class CaseViewsResponse(BaseModel):
+    """
+    A project's case views.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[CaseView]
+    """
+    The views.
+    """
 
 
 class JSONAPIErrorItem(BaseModel):

@@ -71,6 +71,12 @@ CREATES: dict[str, str] = {
     "create_case": "case",
     "create_project": "project",
     "comment_case": "comment",
+    "create_case_type": "case type",
+    "create_custom_attribute_config": "custom attribute config",
+    "create_project_notification_rule": "notification rule",
+    "create_case_automation_rule": "automation rule",
+    "create_case_view": "view",
+    "create_maintenance_window": "maintenance window",
 }
 # The same, by path, for requests that do not name their operation (built by hand on dd.api's
 # client): POST to these, after any base-path prefix.
@@ -78,6 +84,12 @@ CREATE_PATHS: dict[str, str] = {
     "/api/v2/cases": "case",
     "/api/v2/cases/projects": "project",
     "/comment": "comment",
+    "/api/v2/cases/types": "case type",
+    "/custom_attributes": "custom attribute config",
+    "/notification_rules": "notification rule",
+    "/rules": "automation rule",
+    "/api/v2/cases/views": "view",
+    "/api/v2/maintenance_windows": "maintenance window",
 }
 
 # httpx.Response.extensions key under which RetryTransport records how many retries a response

@@ -133,7 +133,8 @@ async def test_case_type_id_is_accepted_instead_of_type(http: httpx.AsyncClient)
     response = await http.post("/api/v2/cases", json=body)
     assert response.status_code == 201
     assert response.json()["data"]["attributes"]["type"] == "STANDARD"
-    body["data"]["attributes"]["type_id"] = "00000000-0000-0000-0000-000000000002"
+    # Any existing case type is accepted (tests/emulator/test_config_routes.py); unknown is 400.
+    body["data"]["attributes"]["type_id"] = "00000000-0000-4000-8000-0000000000ff"
     response = await http.post("/api/v2/cases", json=body)
     assert response.status_code == 400
     assert response.json()["errors"][0]["source"] == {"pointer": "/data/attributes/type_id"}

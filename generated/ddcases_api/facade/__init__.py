@@ -2,7 +2,7 @@
 """The facade's namespaces, generated from openapi.yaml's ``x-ddcases`` method names.
 
 :class:`Namespaces` gives ``CaseManagement`` one attribute per top-level namespace
-(``dd.projects``, ``dd.cases``), each built, and its module imported, on first use: a
+(``dd.projects``, ``dd.views``, ``dd.case_types``, ``dd.maintenance_windows``, ``dd.cases``), each built, and its module imported, on first use: a
 program pays at import for none of them. A namespace with a hand-written operation has its class in
 ``ddcases.resources.<namespace>``, a subclass of the generated one.
 """
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from ddcases.resources.cases import Cases
     from ddcases.resources.projects import Projects
 
+    from .case_types import CaseTypes
+    from .maintenance_windows import MaintenanceWindows
+    from .views import Views
+
 __all__ = ["Namespaces"]
 
 
@@ -25,10 +29,31 @@ class Namespaces:
 
     @cached_property
     def projects(self) -> Projects:
-        """``dd.projects``: get, update, create, list, delete."""
+        """``dd.projects``: get, update, favorites, favorite, unfavorite, create, list, delete; ``notification_rules``, ``rules``."""
         from ddcases.resources.projects import Projects
 
         return Projects(cast("CaseManagement", self))
+
+    @cached_property
+    def views(self) -> Views:
+        """``dd.views``: list, create, get, update, delete."""
+        from .views import Views
+
+        return Views(cast("CaseManagement", self))
+
+    @cached_property
+    def case_types(self) -> CaseTypes:
+        """``dd.case_types``: list, create, update, delete; ``custom_attributes``."""
+        from .case_types import CaseTypes
+
+        return CaseTypes(cast("CaseManagement", self))
+
+    @cached_property
+    def maintenance_windows(self) -> MaintenanceWindows:
+        """``dd.maintenance_windows``: list, create, update, delete."""
+        from .maintenance_windows import MaintenanceWindows
+
+        return MaintenanceWindows(cast("CaseManagement", self))
 
     @cached_property
     def cases(self) -> Cases:

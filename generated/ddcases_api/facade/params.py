@@ -10,11 +10,21 @@ is a ``ValueError`` before anything is sent). Only type checkers import this mod
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import Required, TypedDict
 
 __all__ = [
     "AutoCloseInactiveCasesParam",
     "AutoTransitionAssignedCasesParam",
+    "AutomationRuleActionDataParam",
+    "AutomationRuleActionParam",
+    "AutomationRuleTriggerDataParam",
+    "AutomationRuleTriggerParam",
+    "CaseNotificationRuleRecipientDataParam",
+    "CaseNotificationRuleRecipientParam",
+    "CaseNotificationRuleTriggerDataParam",
+    "CaseNotificationRuleTriggerParam",
+    "CustomAttributeSelectOptionParam",
+    "CustomAttributeTypeDataParam",
     "ProjectColumnsConfigColumnsItemsParam",
     "ProjectColumnsConfigColumnsItemsSortParam",
     "ProjectColumnsConfigParam",
@@ -37,6 +47,130 @@ class AutoTransitionAssignedCasesParam(TypedDict, total=False):
 
     auto_transition_assigned_cases_on_self_assigned: bool
     """Whether a case moves to in progress when someone assigns it to themselves."""
+
+
+class AutomationRuleActionDataParam(TypedDict, total=False):
+    """The ``AutomationRuleActionData`` model as a dict: How the action runs; which members apply depends on its type."""
+
+    agent_type: str
+    """For `ASSIGN_AGENT`: the kind of agent."""
+    assigned_agent_id: str
+    """For `ASSIGN_AGENT`: the agent's id."""
+    handle: str
+    """For `EXECUTE_WORKFLOW`: the workflow's handle."""
+
+
+class AutomationRuleActionParam(TypedDict, total=False):
+    """The ``AutomationRuleAction`` model as a dict: What an automation rule does."""
+
+    type: Required[str]
+    """What an automation rule does."""
+    data: Required[AutomationRuleActionDataParam]
+    """How the action runs; which members apply depends on its type."""
+
+
+class AutomationRuleTriggerDataParam(TypedDict, total=False):
+    """The ``AutomationRuleTriggerData`` model as a dict: What the trigger watches; which members apply depends on its type."""
+
+    approval_type: str
+    """For `CASE_REVIEW_APPROVED`: the kind of approval."""
+    change_type: str
+    """For `ATTRIBUTE_VALUE_CHANGED`: `VALUE_ADDED`, `VALUE_DELETED` or `ANY_CHANGES`."""
+    field: str
+    """For `ATTRIBUTE_VALUE_CHANGED`: the attribute."""
+    from_status_name: str
+    """For `STATUS_TRANSITIONED`: the status left."""
+    to_status_name: str
+    """For `STATUS_TRANSITIONED`: the status entered."""
+
+
+class AutomationRuleTriggerParam(TypedDict, total=False):
+    """The ``AutomationRuleTrigger`` model as a dict: When an automation rule runs."""
+
+    type: Required[str]
+    """What starts an automation rule."""
+    data: AutomationRuleTriggerDataParam
+    """What the trigger watches; which members apply depends on its type."""
+
+
+class CaseNotificationRuleRecipientDataParam(TypedDict, total=False):
+    """The ``CaseNotificationRuleRecipientData`` model as a dict: Where to notify; which members apply depends on the recipient type."""
+
+    channel: str
+    """Slack channel name."""
+    channel_id: str
+    """Slack channel id."""
+    channel_name: str
+    """Microsoft Teams channel name."""
+    connector_name: str
+    """Microsoft Teams connector name."""
+    email: str
+    """E-mail address."""
+    name: str
+    """HTTP webhook name."""
+    service_name: str
+    """PagerDuty service name."""
+    team_id: str
+    """Microsoft Teams team id."""
+    team_name: str
+    """Microsoft Teams team name."""
+    tenant_id: str
+    """Microsoft Teams tenant id."""
+    tenant_name: str
+    """Microsoft Teams tenant name."""
+    workspace: str
+    """Slack workspace name."""
+    workspace_id: str
+    """Slack workspace id."""
+
+
+class CaseNotificationRuleRecipientParam(TypedDict, total=False):
+    """The ``CaseNotificationRuleRecipient`` model as a dict: Who a notification rule notifies. `type` is a free string; Datadog lists `SLACK_CHANNEL`, `EMAIL`, `HTTP`, `PAGERDUTY_SERVICE` and `MS_TEAMS_CHANNEL`."""
+
+    data: CaseNotificationRuleRecipientDataParam
+    """Where to notify; which members apply depends on the recipient type."""
+    type: str
+    """The recipient type."""
+
+
+class CaseNotificationRuleTriggerDataParam(TypedDict, total=False):
+    """The ``CaseNotificationRuleTriggerData`` model as a dict: What the trigger watches; which members apply depends on its type."""
+
+    change_type: str
+    """For `ATTRIBUTE_VALUE_CHANGED`: added, removed or changed."""
+    field: str
+    """For `ATTRIBUTE_VALUE_CHANGED`: the attribute."""
+    from_status: str
+    """For `STATUS_TRANSITIONED`: the status id left."""
+    from_status_name: str
+    """For `STATUS_TRANSITIONED`: the status name left."""
+    to_status: str
+    """For `STATUS_TRANSITIONED`: the status id entered."""
+    to_status_name: str
+    """For `STATUS_TRANSITIONED`: the status name entered."""
+
+
+class CaseNotificationRuleTriggerParam(TypedDict, total=False):
+    """The ``CaseNotificationRuleTrigger`` model as a dict: When a notification rule fires. `type` is a free string; Datadog lists `CASE_CREATED`, `STATUS_TRANSITIONED`, `ATTRIBUTE_VALUE_CHANGED` and `EVENT_CORRELATION_SIGNAL_CORRELATED`."""
+
+    data: CaseNotificationRuleTriggerDataParam
+    """What the trigger watches; which members apply depends on its type."""
+    type: str
+    """The trigger type."""
+
+
+class CustomAttributeSelectOptionParam(TypedDict, total=False):
+    """The ``CustomAttributeSelectOption`` model as a dict: One allowed value of a `SELECT` attribute."""
+
+    value: Required[str]
+    """The value."""
+
+
+class CustomAttributeTypeDataParam(TypedDict, total=False):
+    """The ``CustomAttributeTypeData`` model as a dict: Type-specific settings of a custom attribute."""
+
+    options: Sequence[CustomAttributeSelectOptionParam]
+    """The allowed values of a `SELECT` attribute."""
 
 
 class ProjectColumnsConfigColumnsItemsParam(TypedDict, total=False):

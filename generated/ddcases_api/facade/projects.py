@@ -17,13 +17,21 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ddcases._raw_response import to_raw
-from ddcases._resource import Resource, data_as
+from ddcases._resource import Resource, data_as, list_data, no_body
 from ddcases._validation import model_value, resource_id, str_list, string, text
 
-from ..api.case_management import get_project, update_project
+from ..api.case_management import (
+    favorite_case_project,
+    get_project,
+    list_user_case_project_favorites,
+    unfavorite_case_project,
+    update_project,
+)
 from ..models import (
     Project,
     ProjectColumnsConfig,
+    ProjectFavorite,
+    ProjectFavoritesResponse,
     ProjectResourceType,
     ProjectResponse,
     ProjectSettings,
@@ -38,19 +46,37 @@ if TYPE_CHECKING:
         ProjectColumnsConfigParam,
         ProjectSettingsParam,
     )
+    from .projects_notification_rules import NotificationRules, NotificationRulesWithRawResponse
+    from .projects_rules import Rules, RulesWithRawResponse
 
 __all__ = ["Projects", "ProjectsWithRawResponse"]
 
+_NONE = type(None)
 _PROJECT = data_as(ProjectResponse, Project)
+_PROJECT_FAVORITE_LIST = list_data(ProjectFavoritesResponse, ProjectFavorite)
 
 
 class Projects(Resource):
-    """``dd.projects``: the methods generated from openapi.yaml."""
+    """``dd.projects``: the methods generated from openapi.yaml. Namespaces: ``notification_rules``, ``rules``."""
 
     @cached_property
     def with_raw_response(self) -> ProjectsWithRawResponse:
         """The same methods, returning a ``RawResponse`` (body, headers, status, retries)."""
         return ProjectsWithRawResponse(self)
+
+    @cached_property
+    def notification_rules(self) -> NotificationRules:
+        """``dd.projects.notification_rules``."""
+        from .projects_notification_rules import NotificationRules
+
+        return NotificationRules(self._client)
+
+    @cached_property
+    def rules(self) -> Rules:
+        """``dd.projects.rules``."""
+        from .projects_rules import Rules
+
+        return Rules(self._client)
 
     async def get(self, project: str) -> Project:
         """Get the details of a project.
@@ -128,6 +154,37 @@ class Projects(Resource):
         )
         return await self._call(update_project.asyncio_detailed, _PROJECT, project, body=body)
 
+    async def favorites(self) -> list[ProjectFavorite]:
+        """Get the user's favorite projects.
+
+        The projects the user behind the credentials marked as favorites (ids only).
+        """
+        return await self._call(list_user_case_project_favorites.asyncio_detailed, _PROJECT_FAVORITE_LIST)
+
+    async def favorite(self, project: str) -> None:
+        """Favorite a project.
+
+        Mark a project as a favorite of the user behind the credentials. Sends no body.
+
+        Args:
+            project: The project's key or UUID.
+        """
+        project = resource_id(project, "project")
+        project = await self._client._project_keys.resolve(project)
+        await self._call(favorite_case_project.asyncio_detailed, no_body, project)
+
+    async def unfavorite(self, project: str) -> None:
+        """Unfavorite a project.
+
+        Remove a project from the favorites of the user behind the credentials.
+
+        Args:
+            project: The project's key or UUID.
+        """
+        project = resource_id(project, "project")
+        project = await self._client._project_keys.resolve(project)
+        await self._call(unfavorite_case_project.asyncio_detailed, no_body, project)
+
 
 class ProjectsWithRawResponse:
     """``dd.projects.with_raw_response``: each method returns a ``RawResponse``."""
@@ -136,3 +193,16 @@ class ProjectsWithRawResponse:
         self._projects = projects
         self.get = to_raw(projects, Projects.get, ProjectResponse)
         self.update = to_raw(projects, Projects.update, ProjectResponse)
+        self.favorites = to_raw(projects, Projects.favorites, ProjectFavoritesResponse)
+        self.favorite = to_raw(projects, Projects.favorite, _NONE)
+        self.unfavorite = to_raw(projects, Projects.unfavorite, _NONE)
+
+    @cached_property
+    def notification_rules(self) -> NotificationRulesWithRawResponse:
+        """``dd.projects.notification_rules.with_raw_response``."""
+        return self._projects.notification_rules.with_raw_response
+
+    @cached_property
+    def rules(self) -> RulesWithRawResponse:
+        """``dd.projects.rules.with_raw_response``."""
+        return self._projects.rules.with_raw_response

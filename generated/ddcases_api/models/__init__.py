@@ -8,11 +8,29 @@ if TYPE_CHECKING:
     from .api_error_response import APIErrorResponse
     from .auto_close_inactive_cases import AutoCloseInactiveCases
     from .auto_transition_assigned_cases import AutoTransitionAssignedCases
+    from .automation_rule import AutomationRule
+    from .automation_rule_action import AutomationRuleAction
+    from .automation_rule_action_data import AutomationRuleActionData
+    from .automation_rule_action_type import AutomationRuleActionType
+    from .automation_rule_attributes import AutomationRuleAttributes
+    from .automation_rule_create import AutomationRuleCreate
+    from .automation_rule_create_attributes import AutomationRuleCreateAttributes
+    from .automation_rule_create_request import AutomationRuleCreateRequest
+    from .automation_rule_relationships import AutomationRuleRelationships
+    from .automation_rule_response import AutomationRuleResponse
+    from .automation_rule_trigger import AutomationRuleTrigger
+    from .automation_rule_trigger_data import AutomationRuleTriggerData
+    from .automation_rule_trigger_type import AutomationRuleTriggerType
+    from .automation_rule_update import AutomationRuleUpdate
+    from .automation_rule_update_request import AutomationRuleUpdateRequest
+    from .automation_rules_response import AutomationRulesResponse
     from .case import Case
     from .case_assign import CaseAssign
     from .case_assign_attributes import CaseAssignAttributes
     from .case_assign_request import CaseAssignRequest
     from .case_attributes import CaseAttributes
+    from .case_automation_rule_resource_type import CaseAutomationRuleResourceType
+    from .case_automation_rule_state import CaseAutomationRuleState
     from .case_comment import CaseComment
     from .case_comment_attributes import CaseCommentAttributes
     from .case_comment_request import CaseCommentRequest
@@ -23,6 +41,21 @@ if TYPE_CHECKING:
     from .case_custom_attributes import CaseCustomAttributes
     from .case_empty import CaseEmpty
     from .case_empty_request import CaseEmptyRequest
+    from .case_notification_rule import CaseNotificationRule
+    from .case_notification_rule_attributes import CaseNotificationRuleAttributes
+    from .case_notification_rule_create import CaseNotificationRuleCreate
+    from .case_notification_rule_create_attributes import CaseNotificationRuleCreateAttributes
+    from .case_notification_rule_create_request import CaseNotificationRuleCreateRequest
+    from .case_notification_rule_recipient import CaseNotificationRuleRecipient
+    from .case_notification_rule_recipient_data import CaseNotificationRuleRecipientData
+    from .case_notification_rule_resource_type import CaseNotificationRuleResourceType
+    from .case_notification_rule_response import CaseNotificationRuleResponse
+    from .case_notification_rule_trigger import CaseNotificationRuleTrigger
+    from .case_notification_rule_trigger_data import CaseNotificationRuleTriggerData
+    from .case_notification_rule_update import CaseNotificationRuleUpdate
+    from .case_notification_rule_update_attributes import CaseNotificationRuleUpdateAttributes
+    from .case_notification_rule_update_request import CaseNotificationRuleUpdateRequest
+    from .case_notification_rules_response import CaseNotificationRulesResponse
     from .case_object_attributes import CaseObjectAttributes
     from .case_priority import CasePriority
     from .case_relationships import CaseRelationships
@@ -33,6 +66,19 @@ if TYPE_CHECKING:
     from .case_status_group import CaseStatusGroup
     from .case_third_party_ticket_status import CaseThirdPartyTicketStatus
     from .case_type import CaseType
+    from .case_type_create import CaseTypeCreate
+    from .case_type_create_attributes import CaseTypeCreateAttributes
+    from .case_type_create_request import CaseTypeCreateRequest
+    from .case_type_resource import CaseTypeResource
+    from .case_type_resource_attributes import CaseTypeResourceAttributes
+    from .case_type_resource_type import CaseTypeResourceType
+    from .case_type_response import CaseTypeResponse
+    from .case_type_status_group_config import CaseTypeStatusGroupConfig
+    from .case_type_status_option import CaseTypeStatusOption
+    from .case_type_statuses_config import CaseTypeStatusesConfig
+    from .case_type_update import CaseTypeUpdate
+    from .case_type_update_request import CaseTypeUpdateRequest
+    from .case_types_response import CaseTypesResponse
     from .case_update_attributes import CaseUpdateAttributes
     from .case_update_attributes_attributes import CaseUpdateAttributesAttributes
     from .case_update_attributes_request import CaseUpdateAttributesRequest
@@ -50,10 +96,35 @@ if TYPE_CHECKING:
     from .case_update_title import CaseUpdateTitle
     from .case_update_title_attributes import CaseUpdateTitleAttributes
     from .case_update_title_request import CaseUpdateTitleRequest
+    from .case_view import CaseView
+    from .case_view_attributes import CaseViewAttributes
+    from .case_view_create import CaseViewCreate
+    from .case_view_create_attributes import CaseViewCreateAttributes
+    from .case_view_create_request import CaseViewCreateRequest
+    from .case_view_relationships import CaseViewRelationships
+    from .case_view_resource_type import CaseViewResourceType
+    from .case_view_response import CaseViewResponse
+    from .case_view_update import CaseViewUpdate
+    from .case_view_update_attributes import CaseViewUpdateAttributes
+    from .case_view_update_request import CaseViewUpdateRequest
+    from .case_views_response import CaseViewsResponse
     from .cases_response import CasesResponse
     from .cases_response_meta import CasesResponseMeta
     from .cases_response_meta_pagination import CasesResponseMetaPagination
+    from .custom_attribute_config import CustomAttributeConfig
+    from .custom_attribute_config_attributes_create import CustomAttributeConfigAttributesCreate
+    from .custom_attribute_config_create import CustomAttributeConfigCreate
+    from .custom_attribute_config_create_request import CustomAttributeConfigCreateRequest
+    from .custom_attribute_config_resource_attributes import CustomAttributeConfigResourceAttributes
+    from .custom_attribute_config_resource_type import CustomAttributeConfigResourceType
+    from .custom_attribute_config_response import CustomAttributeConfigResponse
+    from .custom_attribute_config_update import CustomAttributeConfigUpdate
+    from .custom_attribute_config_update_attributes import CustomAttributeConfigUpdateAttributes
+    from .custom_attribute_config_update_request import CustomAttributeConfigUpdateRequest
+    from .custom_attribute_configs_response import CustomAttributeConfigsResponse
+    from .custom_attribute_select_option import CustomAttributeSelectOption
     from .custom_attribute_type import CustomAttributeType
+    from .custom_attribute_type_data import CustomAttributeTypeData
     from .custom_attribute_value import CustomAttributeValue
     from .included_user import IncludedUser
     from .included_user_attributes import IncludedUserAttributes
@@ -62,6 +133,17 @@ if TYPE_CHECKING:
     from .jsonapi_error_item import JSONAPIErrorItem
     from .jsonapi_error_item_meta import JSONAPIErrorItemMeta
     from .jsonapi_error_item_source import JSONAPIErrorItemSource
+    from .maintenance_window import MaintenanceWindow
+    from .maintenance_window_attributes import MaintenanceWindowAttributes
+    from .maintenance_window_create import MaintenanceWindowCreate
+    from .maintenance_window_create_attributes import MaintenanceWindowCreateAttributes
+    from .maintenance_window_create_request import MaintenanceWindowCreateRequest
+    from .maintenance_window_resource_type import MaintenanceWindowResourceType
+    from .maintenance_window_response import MaintenanceWindowResponse
+    from .maintenance_window_update import MaintenanceWindowUpdate
+    from .maintenance_window_update_attributes import MaintenanceWindowUpdateAttributes
+    from .maintenance_window_update_request import MaintenanceWindowUpdateRequest
+    from .maintenance_windows_response import MaintenanceWindowsResponse
     from .project import Project
     from .project_attributes import ProjectAttributes
     from .project_columns_config import ProjectColumnsConfig
@@ -70,6 +152,9 @@ if TYPE_CHECKING:
     from .project_create import ProjectCreate
     from .project_create_attributes import ProjectCreateAttributes
     from .project_create_request import ProjectCreateRequest
+    from .project_favorite import ProjectFavorite
+    from .project_favorite_resource_type import ProjectFavoriteResourceType
+    from .project_favorites_response import ProjectFavoritesResponse
     from .project_notification_settings import ProjectNotificationSettings
     from .project_relationship import ProjectRelationship
     from .project_relationship_data import ProjectRelationshipData
@@ -106,11 +191,29 @@ _MODULES = {
     "APIErrorResponse": ".api_error_response",
     "AutoCloseInactiveCases": ".auto_close_inactive_cases",
     "AutoTransitionAssignedCases": ".auto_transition_assigned_cases",
+    "AutomationRule": ".automation_rule",
+    "AutomationRuleAction": ".automation_rule_action",
+    "AutomationRuleActionData": ".automation_rule_action_data",
+    "AutomationRuleActionType": ".automation_rule_action_type",
+    "AutomationRuleAttributes": ".automation_rule_attributes",
+    "AutomationRuleCreate": ".automation_rule_create",
+    "AutomationRuleCreateAttributes": ".automation_rule_create_attributes",
+    "AutomationRuleCreateRequest": ".automation_rule_create_request",
+    "AutomationRuleRelationships": ".automation_rule_relationships",
+    "AutomationRuleResponse": ".automation_rule_response",
+    "AutomationRuleTrigger": ".automation_rule_trigger",
+    "AutomationRuleTriggerData": ".automation_rule_trigger_data",
+    "AutomationRuleTriggerType": ".automation_rule_trigger_type",
+    "AutomationRuleUpdate": ".automation_rule_update",
+    "AutomationRuleUpdateRequest": ".automation_rule_update_request",
+    "AutomationRulesResponse": ".automation_rules_response",
     "Case": ".case",
     "CaseAssign": ".case_assign",
     "CaseAssignAttributes": ".case_assign_attributes",
     "CaseAssignRequest": ".case_assign_request",
     "CaseAttributes": ".case_attributes",
+    "CaseAutomationRuleResourceType": ".case_automation_rule_resource_type",
+    "CaseAutomationRuleState": ".case_automation_rule_state",
     "CaseComment": ".case_comment",
     "CaseCommentAttributes": ".case_comment_attributes",
     "CaseCommentRequest": ".case_comment_request",
@@ -121,6 +224,21 @@ _MODULES = {
     "CaseCustomAttributes": ".case_custom_attributes",
     "CaseEmpty": ".case_empty",
     "CaseEmptyRequest": ".case_empty_request",
+    "CaseNotificationRule": ".case_notification_rule",
+    "CaseNotificationRuleAttributes": ".case_notification_rule_attributes",
+    "CaseNotificationRuleCreate": ".case_notification_rule_create",
+    "CaseNotificationRuleCreateAttributes": ".case_notification_rule_create_attributes",
+    "CaseNotificationRuleCreateRequest": ".case_notification_rule_create_request",
+    "CaseNotificationRuleRecipient": ".case_notification_rule_recipient",
+    "CaseNotificationRuleRecipientData": ".case_notification_rule_recipient_data",
+    "CaseNotificationRuleResourceType": ".case_notification_rule_resource_type",
+    "CaseNotificationRuleResponse": ".case_notification_rule_response",
+    "CaseNotificationRuleTrigger": ".case_notification_rule_trigger",
+    "CaseNotificationRuleTriggerData": ".case_notification_rule_trigger_data",
+    "CaseNotificationRuleUpdate": ".case_notification_rule_update",
+    "CaseNotificationRuleUpdateAttributes": ".case_notification_rule_update_attributes",
+    "CaseNotificationRuleUpdateRequest": ".case_notification_rule_update_request",
+    "CaseNotificationRulesResponse": ".case_notification_rules_response",
     "CaseObjectAttributes": ".case_object_attributes",
     "CasePriority": ".case_priority",
     "CaseRelationships": ".case_relationships",
@@ -131,6 +249,19 @@ _MODULES = {
     "CaseStatusGroup": ".case_status_group",
     "CaseThirdPartyTicketStatus": ".case_third_party_ticket_status",
     "CaseType": ".case_type",
+    "CaseTypeCreate": ".case_type_create",
+    "CaseTypeCreateAttributes": ".case_type_create_attributes",
+    "CaseTypeCreateRequest": ".case_type_create_request",
+    "CaseTypeResource": ".case_type_resource",
+    "CaseTypeResourceAttributes": ".case_type_resource_attributes",
+    "CaseTypeResourceType": ".case_type_resource_type",
+    "CaseTypeResponse": ".case_type_response",
+    "CaseTypeStatusGroupConfig": ".case_type_status_group_config",
+    "CaseTypeStatusOption": ".case_type_status_option",
+    "CaseTypeStatusesConfig": ".case_type_statuses_config",
+    "CaseTypeUpdate": ".case_type_update",
+    "CaseTypeUpdateRequest": ".case_type_update_request",
+    "CaseTypesResponse": ".case_types_response",
     "CaseUpdateAttributes": ".case_update_attributes",
     "CaseUpdateAttributesAttributes": ".case_update_attributes_attributes",
     "CaseUpdateAttributesRequest": ".case_update_attributes_request",
@@ -148,10 +279,35 @@ _MODULES = {
     "CaseUpdateTitle": ".case_update_title",
     "CaseUpdateTitleAttributes": ".case_update_title_attributes",
     "CaseUpdateTitleRequest": ".case_update_title_request",
+    "CaseView": ".case_view",
+    "CaseViewAttributes": ".case_view_attributes",
+    "CaseViewCreate": ".case_view_create",
+    "CaseViewCreateAttributes": ".case_view_create_attributes",
+    "CaseViewCreateRequest": ".case_view_create_request",
+    "CaseViewRelationships": ".case_view_relationships",
+    "CaseViewResourceType": ".case_view_resource_type",
+    "CaseViewResponse": ".case_view_response",
+    "CaseViewUpdate": ".case_view_update",
+    "CaseViewUpdateAttributes": ".case_view_update_attributes",
+    "CaseViewUpdateRequest": ".case_view_update_request",
+    "CaseViewsResponse": ".case_views_response",
     "CasesResponse": ".cases_response",
     "CasesResponseMeta": ".cases_response_meta",
     "CasesResponseMetaPagination": ".cases_response_meta_pagination",
+    "CustomAttributeConfig": ".custom_attribute_config",
+    "CustomAttributeConfigAttributesCreate": ".custom_attribute_config_attributes_create",
+    "CustomAttributeConfigCreate": ".custom_attribute_config_create",
+    "CustomAttributeConfigCreateRequest": ".custom_attribute_config_create_request",
+    "CustomAttributeConfigResourceAttributes": ".custom_attribute_config_resource_attributes",
+    "CustomAttributeConfigResourceType": ".custom_attribute_config_resource_type",
+    "CustomAttributeConfigResponse": ".custom_attribute_config_response",
+    "CustomAttributeConfigUpdate": ".custom_attribute_config_update",
+    "CustomAttributeConfigUpdateAttributes": ".custom_attribute_config_update_attributes",
+    "CustomAttributeConfigUpdateRequest": ".custom_attribute_config_update_request",
+    "CustomAttributeConfigsResponse": ".custom_attribute_configs_response",
+    "CustomAttributeSelectOption": ".custom_attribute_select_option",
     "CustomAttributeType": ".custom_attribute_type",
+    "CustomAttributeTypeData": ".custom_attribute_type_data",
     "CustomAttributeValue": ".custom_attribute_value",
     "IncludedUser": ".included_user",
     "IncludedUserAttributes": ".included_user_attributes",
@@ -160,6 +316,17 @@ _MODULES = {
     "JSONAPIErrorItem": ".jsonapi_error_item",
     "JSONAPIErrorItemMeta": ".jsonapi_error_item_meta",
     "JSONAPIErrorItemSource": ".jsonapi_error_item_source",
+    "MaintenanceWindow": ".maintenance_window",
+    "MaintenanceWindowAttributes": ".maintenance_window_attributes",
+    "MaintenanceWindowCreate": ".maintenance_window_create",
+    "MaintenanceWindowCreateAttributes": ".maintenance_window_create_attributes",
+    "MaintenanceWindowCreateRequest": ".maintenance_window_create_request",
+    "MaintenanceWindowResourceType": ".maintenance_window_resource_type",
+    "MaintenanceWindowResponse": ".maintenance_window_response",
+    "MaintenanceWindowUpdate": ".maintenance_window_update",
+    "MaintenanceWindowUpdateAttributes": ".maintenance_window_update_attributes",
+    "MaintenanceWindowUpdateRequest": ".maintenance_window_update_request",
+    "MaintenanceWindowsResponse": ".maintenance_windows_response",
     "Project": ".project",
     "ProjectAttributes": ".project_attributes",
     "ProjectColumnsConfig": ".project_columns_config",
@@ -168,6 +335,9 @@ _MODULES = {
     "ProjectCreate": ".project_create",
     "ProjectCreateAttributes": ".project_create_attributes",
     "ProjectCreateRequest": ".project_create_request",
+    "ProjectFavorite": ".project_favorite",
+    "ProjectFavoriteResourceType": ".project_favorite_resource_type",
+    "ProjectFavoritesResponse": ".project_favorites_response",
     "ProjectNotificationSettings": ".project_notification_settings",
     "ProjectRelationship": ".project_relationship",
     "ProjectRelationshipData": ".project_relationship_data",
@@ -219,11 +389,29 @@ __all__ = (
     "APIErrorResponse",
     "AutoCloseInactiveCases",
     "AutoTransitionAssignedCases",
+    "AutomationRule",
+    "AutomationRuleAction",
+    "AutomationRuleActionData",
+    "AutomationRuleActionType",
+    "AutomationRuleAttributes",
+    "AutomationRuleCreate",
+    "AutomationRuleCreateAttributes",
+    "AutomationRuleCreateRequest",
+    "AutomationRuleRelationships",
+    "AutomationRuleResponse",
+    "AutomationRuleTrigger",
+    "AutomationRuleTriggerData",
+    "AutomationRuleTriggerType",
+    "AutomationRuleUpdate",
+    "AutomationRuleUpdateRequest",
+    "AutomationRulesResponse",
     "Case",
     "CaseAssign",
     "CaseAssignAttributes",
     "CaseAssignRequest",
     "CaseAttributes",
+    "CaseAutomationRuleResourceType",
+    "CaseAutomationRuleState",
     "CaseComment",
     "CaseCommentAttributes",
     "CaseCommentRequest",
@@ -234,6 +422,21 @@ __all__ = (
     "CaseCustomAttributes",
     "CaseEmpty",
     "CaseEmptyRequest",
+    "CaseNotificationRule",
+    "CaseNotificationRuleAttributes",
+    "CaseNotificationRuleCreate",
+    "CaseNotificationRuleCreateAttributes",
+    "CaseNotificationRuleCreateRequest",
+    "CaseNotificationRuleRecipient",
+    "CaseNotificationRuleRecipientData",
+    "CaseNotificationRuleResourceType",
+    "CaseNotificationRuleResponse",
+    "CaseNotificationRuleTrigger",
+    "CaseNotificationRuleTriggerData",
+    "CaseNotificationRuleUpdate",
+    "CaseNotificationRuleUpdateAttributes",
+    "CaseNotificationRuleUpdateRequest",
+    "CaseNotificationRulesResponse",
     "CaseObjectAttributes",
     "CasePriority",
     "CaseRelationships",
@@ -244,6 +447,19 @@ __all__ = (
     "CaseStatusGroup",
     "CaseThirdPartyTicketStatus",
     "CaseType",
+    "CaseTypeCreate",
+    "CaseTypeCreateAttributes",
+    "CaseTypeCreateRequest",
+    "CaseTypeResource",
+    "CaseTypeResourceAttributes",
+    "CaseTypeResourceType",
+    "CaseTypeResponse",
+    "CaseTypeStatusGroupConfig",
+    "CaseTypeStatusOption",
+    "CaseTypeStatusesConfig",
+    "CaseTypeUpdate",
+    "CaseTypeUpdateRequest",
+    "CaseTypesResponse",
     "CaseUpdateAttributes",
     "CaseUpdateAttributesAttributes",
     "CaseUpdateAttributesRequest",
@@ -261,10 +477,35 @@ __all__ = (
     "CaseUpdateTitle",
     "CaseUpdateTitleAttributes",
     "CaseUpdateTitleRequest",
+    "CaseView",
+    "CaseViewAttributes",
+    "CaseViewCreate",
+    "CaseViewCreateAttributes",
+    "CaseViewCreateRequest",
+    "CaseViewRelationships",
+    "CaseViewResourceType",
+    "CaseViewResponse",
+    "CaseViewUpdate",
+    "CaseViewUpdateAttributes",
+    "CaseViewUpdateRequest",
+    "CaseViewsResponse",
     "CasesResponse",
     "CasesResponseMeta",
     "CasesResponseMetaPagination",
+    "CustomAttributeConfig",
+    "CustomAttributeConfigAttributesCreate",
+    "CustomAttributeConfigCreate",
+    "CustomAttributeConfigCreateRequest",
+    "CustomAttributeConfigResourceAttributes",
+    "CustomAttributeConfigResourceType",
+    "CustomAttributeConfigResponse",
+    "CustomAttributeConfigUpdate",
+    "CustomAttributeConfigUpdateAttributes",
+    "CustomAttributeConfigUpdateRequest",
+    "CustomAttributeConfigsResponse",
+    "CustomAttributeSelectOption",
     "CustomAttributeType",
+    "CustomAttributeTypeData",
     "CustomAttributeValue",
     "IncludedUser",
     "IncludedUserAttributes",
@@ -273,6 +514,17 @@ __all__ = (
     "JSONAPIErrorItemSource",
     "JiraIssue",
     "JiraIssueResult",
+    "MaintenanceWindow",
+    "MaintenanceWindowAttributes",
+    "MaintenanceWindowCreate",
+    "MaintenanceWindowCreateAttributes",
+    "MaintenanceWindowCreateRequest",
+    "MaintenanceWindowResourceType",
+    "MaintenanceWindowResponse",
+    "MaintenanceWindowUpdate",
+    "MaintenanceWindowUpdateAttributes",
+    "MaintenanceWindowUpdateRequest",
+    "MaintenanceWindowsResponse",
     "Project",
     "ProjectAttributes",
     "ProjectColumnsConfig",
@@ -281,6 +533,9 @@ __all__ = (
     "ProjectCreate",
     "ProjectCreateAttributes",
     "ProjectCreateRequest",
+    "ProjectFavorite",
+    "ProjectFavoriteResourceType",
+    "ProjectFavoritesResponse",
     "ProjectNotificationSettings",
     "ProjectRelationship",
     "ProjectRelationshipData",

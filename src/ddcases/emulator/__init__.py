@@ -11,8 +11,9 @@ Usage::
 ``app.state`` holds ``store`` (the in-memory data), ``faults`` (fault injection, rate limiting and
 per-operation request counts) and ``auth``. The behaviour where the reference is silent is
 documented in ``_store`` (deleted projects, duplicate keys), ``_routes`` (lookups), ``_requests``
-(validation), ``_paths`` (encoded slashes in ids) and ``_search`` (filter language, sort orders,
-archived cases), and pinned by tests/emulator/.
+(validation), ``_paths`` (encoded slashes in ids), ``_search`` (filter language, sort orders,
+archived cases), ``_config_store`` and ``_routes_config`` (case types, custom-attribute configs,
+rules, views, maintenance windows, favorites), and pinned by tests/emulator/.
 
 The emulator is a separate reading of openapi.yaml: it imports only ``ddcases_schema`` (pydantic
 models generated from the spec) and its own modules, never the client side of ddcases.

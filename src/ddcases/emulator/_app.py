@@ -16,6 +16,7 @@ from ._faults import FaultMiddleware, Faults
 from ._jsonapi import error_response
 from ._paths import RawPathMiddleware
 from ._routes import routes
+from ._routes_config import config_routes
 from ._store import Clock, Store, _utcnow
 
 __all__ = ["build_app"]
@@ -35,7 +36,7 @@ def build_app(
     clock: Clock = _utcnow,
 ) -> Starlette:
     store = Store(clock=clock)
-    table = routes()
+    table = [*config_routes(), *routes()]  # first: its literal paths are not case ids
     faults = Faults(operations=(route.name for route in table))
 
     @contextlib.asynccontextmanager

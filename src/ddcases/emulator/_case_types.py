@@ -1,4 +1,6 @@
-"""The case type the emulator knows (the standard one), its statuses, and custom attributes.
+"""The standard case type's statuses, and how a case's custom attribute value is checked.
+
+(Every case type, its statuses and its custom-attribute configs live in ``_config_store``.)
 
 Facts from the live service (shared reference sheet): the standard case type
 (``00000000-0000-0000-0000-000000000001``) has the statuses ``OPEN``/"Open",
@@ -12,7 +14,7 @@ Decisions where the sheet is silent:
   and a group by meaning: :data:`_CLOSED_LIKE` are ``SG_CLOSED``, :data:`_ACTIVE_LIKE`
   ``SG_IN_PROGRESS``, the others ``SG_OPEN``.
 * ``status_name`` must be one of the standard type's display names, exactly.
-* Custom attributes are defined per emulator (the service defines them per case type) with
+* Custom attributes are defined per case type, with CreateCustomAttributeConfig or the shortcut
   ``ddcases.testing.Emulator.define_custom_attribute``; a value must match the definition's
   type (numbers for ``NUMBER``, strings otherwise) and ``is_multi`` (a list or a single value).
 """

@@ -227,10 +227,8 @@ def accept_type_id(document: Any) -> None:
         return
     if not isinstance(attributes, dict) or "type" in attributes or "type_id" not in attributes:
         return
-    if attributes["type_id"] != STANDARD_TYPE_ID:
-        detail = f'unknown case type_id "{attributes["type_id"]}"; expected "{STANDARD_TYPE_ID}"'
-        raise BadRequest((detail, "/data/attributes/type_id", None))
-    attributes["type"] = "STANDARD"
+    if attributes["type_id"] == STANDARD_TYPE_ID:
+        attributes["type"] = "STANDARD"  # other types are checked against the store
 
 
 @dataclasses.dataclass(frozen=True)
@@ -243,7 +241,8 @@ class NewCase:
     priority: str
     type_: str
     assignee_id: str | None
-    status: str
+    type_id: str = STANDARD_TYPE_ID
+    status_name: str | None = None
 
 
 def new_case(body: CaseCreateRequest) -> NewCase:
@@ -252,15 +251,9 @@ def new_case(body: CaseCreateRequest) -> NewCase:
         raise BadRequest(("missing required field data.relationships.project", "/data", None))
     if not attributes.title.strip():
         raise BadRequest(("title must not be empty", "/data/attributes/title", None))
-    if attributes.type_id not in (None, STANDARD_TYPE_ID):
-        detail = f'unknown case type_id "{attributes.type_id}"; expected "{STANDARD_TYPE_ID}"'
-        raise BadRequest((detail, "/data/attributes/type_id", None))
-    if attributes.type is None:
+    if attributes.type is None and attributes.type_id is None:
         detail = "missing required field data.attributes.type_id"
         raise BadRequest((detail, "/data/attributes/type_id", None))
-    status = "OPEN"
-    if attributes.status_name is not None:
-        status = status_from_name(attributes.status_name, "/data/attributes/status_name")
     assignee_id = None
     # `assignee: null` and `assignee: {"data": null}` both mean "nobody", as on the service.
     if relationships.assignee is not None and relationships.assignee.data is not None:
@@ -273,7 +266,8 @@ def new_case(body: CaseCreateRequest) -> NewCase:
         priority=str(attributes.priority or "NOT_DEFINED"),
         type_=str(attributes.type),
         assignee_id=assignee_id,
-        status=status,
+        type_id=attributes.type_id or STANDARD_TYPE_ID,
+        status_name=attributes.status_name,
     )
 
 

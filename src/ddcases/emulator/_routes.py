@@ -10,8 +10,8 @@ Decisions where the reference is silent:
   keys are resolved by the client, not here.
 * ``assignee_id`` (and an assignee in CreateCase) must be a UUID; any UUID is accepted and becomes
   a made-up user in ``included``.
-* ``type_id`` without ``type`` on create is accepted when it names the standard type; a create
-  with neither is a 400.
+* ``type_id`` on create may name any case type that exists and is not deleted (the case's
+  ``type`` is then the type's, see ``_config_store``); a create with neither is a 400.
 * UpdateProject with no ``attributes`` changes nothing and answers the project.
 
 The operations beyond the reference page answer as the live service was recorded doing (see
@@ -47,6 +47,7 @@ from ddcases_schema.models import (
 )
 
 from ._auth import authenticate
+from ._case_type_checks import case_type_of_new_case, status_of_case
 from ._case_types import ACCEPTED_STATUSES, check_custom_value
 from ._documents import (
     case_document,
@@ -66,7 +67,6 @@ from ._requests import (
     new_case,
     require_uuid,
     search_query,
-    status_from_name,
 )
 from ._search import sort_cases
 from ._store import NotFound
@@ -164,14 +164,17 @@ async def delete_project(ctx: Ctx) -> Response:
 
 async def create_case(ctx: Ctx) -> Response:
     new = new_case(await ctx.body(CaseCreateRequest, accept_type_id))
+    type_, status = case_type_of_new_case(ctx.store, new.type_id, new.status_name)
     case = ctx.store.create_case(
         new.project_id,
         title=new.title,
         user_id=ctx.user_id,
         description=new.description,
         priority=new.priority,
-        type_=new.type_,
+        type_=type_,
+        type_id=new.type_id,
         assignee_id=new.assignee_id,
+        status=status,
     )
     return case_response(ctx.store, case, status=201)
 
@@ -204,7 +207,7 @@ async def update_status(ctx: Ctx) -> Response:
     body = await ctx.body(CaseUpdateStatusRequest, open_enums=("status",))
     attributes = body.data.attributes
     if attributes.status_name is not None:
-        status = status_from_name(attributes.status_name, "/data/attributes/status_name")
+        status = status_of_case(ctx.store, ctx.path("case_id"), attributes.status_name)
     elif attributes.status is not None:
         status = str(attributes.status.value)
         if status not in ACCEPTED_STATUSES:
@@ -299,8 +302,8 @@ async def update_attributes(ctx: Ctx) -> Response:
 async def update_case_custom_attribute(ctx: Ctx) -> Response:
     body = await ctx.body(CaseUpdateCustomAttributeRequest)
     key = ctx.path("custom_attribute_key")
-    ctx.store.case(ctx.path("case_id"))  # 404 for the case first
-    definition = ctx.store.custom_attribute(key)
+    case_type_id = ctx.store.case(ctx.path("case_id")).type_id  # 404 for the case first
+    definition = ctx.store.custom_attribute(key, case_type_id)
     given = body.data.attributes
     value = (
         given.value.model_dump(mode="json") if hasattr(given.value, "model_dump") else given.value
@@ -315,8 +318,7 @@ async def update_case_custom_attribute(ctx: Ctx) -> Response:
 
 async def delete_case_custom_attribute(ctx: Ctx) -> Response:
     key = ctx.path("custom_attribute_key")
-    ctx.store.case(ctx.path("case_id"))
-    ctx.store.custom_attribute(key)
+    ctx.store.custom_attribute(key, ctx.store.case(ctx.path("case_id")).type_id)
     case = ctx.store.update(ctx.path("case_id"), ctx.user_id, custom=(key, None))
     return case_response(ctx.store, case)
 

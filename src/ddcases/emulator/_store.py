@@ -144,7 +144,10 @@ class Store:
         self._numbers: dict[str, int] = {}
         self._users: dict[str, User] = {}
         self._comments: dict[str, dict[str, Comment]] = {}  # case id -> cell id -> comment
-        self._custom: dict[str, CustomAttribute] = {}
+        from ._config_store import ConfigStore  # it imports NotFound from here
+
+        #: case types, custom-attribute configs, rules, views, windows, favorites
+        self.config = ConfigStore(self._lock, clock)
 
     # ---------------------------------------------------------------- users
 
@@ -279,16 +282,15 @@ class Store:
 
     # ---------------------------------------------------------------- custom attributes
 
-    def define_custom_attribute(self, definition: CustomAttribute) -> None:
-        with self._lock:
-            self._custom[definition.key] = definition
+    def define_custom_attribute(
+        self, definition: CustomAttribute, case_type_id: str = STANDARD_TYPE_ID
+    ) -> None:
+        """A shortcut over ``config``: the case type's config of this key, created or replaced."""
+        self.config.define(case_type_id, definition)
 
-    def custom_attribute(self, key: str) -> CustomAttribute:
-        with self._lock:
-            found = self._custom.get(key)
-            if found is None:
-                raise NotFound("custom attribute")
-            return found
+    def custom_attribute(self, key: str, case_type_id: str = STANDARD_TYPE_ID) -> CustomAttribute:
+        """How cases of this type hold ``key`` (NotFound when the type does not define it)."""
+        return self.config.definition(case_type_id, key)
 
     def _find(self, case_id: str) -> Case:
         found = self._cases.get(case_id.lower()) or self._cases.get(

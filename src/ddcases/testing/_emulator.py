@@ -101,11 +101,19 @@ class Emulator:
         return store
 
     def define_custom_attribute(
-        self, key: str, type: str = "TEXT", *, is_multi: bool = False
+        self,
+        key: str,
+        type: str = "TEXT",
+        *,
+        is_multi: bool = False,
+        case_type_id: str = "00000000-0000-0000-0000-000000000001",
     ) -> None:
-        """Define the custom attribute ``key`` (``URL``, ``TEXT``, ``NUMBER`` or ``SELECT``).
+        """Define the custom attribute ``key`` (``URL``, ``TEXT``, ``NUMBER`` or ``SELECT``) for
+        cases of one case type (default: the standard type).
 
-        Like the service, the emulator answers 404 for a key that was not defined first.
+        Like the service, the emulator answers 404 for a key that was not defined first. This is
+        a shortcut for CreateCustomAttributeConfig (``display_name`` = ``key``); defining a key
+        again replaces its config.
         """
         from ddcases.emulator._case_types import CUSTOM_ATTRIBUTE_TYPES, CustomAttribute
 
@@ -115,7 +123,7 @@ class Emulator:
             )
         if not isinstance(key, str) or not key:
             raise ValueError(f"key must be a non-empty str, got {key!r}")
-        self.store.define_custom_attribute(CustomAttribute(key, type, bool(is_multi)))
+        self.store.define_custom_attribute(CustomAttribute(key, type, bool(is_multi)), case_type_id)
 
     @property
     def requests(self) -> Counter[str]:
