@@ -12,10 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ._auth import Auth
+from ._case_life import CaseLife
 from ._faults import FaultMiddleware, Faults
 from ._jsonapi import error_response
 from ._paths import RawPathMiddleware
 from ._routes import routes
+from ._routes_case_life import routes as case_life_routes
 from ._store import Clock, Store, _utcnow
 
 __all__ = ["build_app"]
@@ -35,7 +37,7 @@ def build_app(
     clock: Clock = _utcnow,
 ) -> Starlette:
     store = Store(clock=clock)
-    table = routes()
+    table = [*case_life_routes, *routes()]  # literal /cases/link, /cases/count first
     faults = Faults(operations=(route.name for route in table))
 
     @contextlib.asynccontextmanager
@@ -51,6 +53,7 @@ def build_app(
     )
     app.state.store = store
     app.state.faults = faults
+    app.state.case_life = CaseLife()
     app.state.auth = Auth(
         key_pairs=None if key_pairs is None else frozenset(key_pairs),
         tokens=None if tokens is None else frozenset(tokens),
