@@ -16,7 +16,8 @@ def test_insights_are_typed() -> None:
     assert insight.type_ == CaseInsightType.MONITOR
     assert (insight.resource_id, insight.ref) == ("1", "/monitors/1")
     pcase = pyd.CaseResponse.model_validate({"data": LIVE_CASE}).data
-    assert pcase is not None and pcase.attributes.insights is not None
+    assert pcase is not None
+    assert pcase.attributes.insights is not None
     assert pcase.attributes.insights[0].ref == "/monitors/1"
 
 
