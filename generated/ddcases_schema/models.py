@@ -1624,55 +1624,6 @@ class JiraIssueLinkRequest(BaseModel):
     data: JiraIssueLinkData
 
 
-class JiraIssueCreateAttributes(BaseModel):
-    """
-    The Jira issue to create
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    jira_account_id: Annotated[str, Field(examples=["1234"], min_length=1)]
-    """
-    The Jira account (integration) to create the issue with.
-    """
-    project_id: Annotated[str, Field(examples=["10000"], min_length=1)]
-    """
-    The Jira project's id (not a Case Management project).
-    """
-    issue_type_id: Annotated[str, Field(examples=["10001"], min_length=1)]
-    """
-    The Jira issue type's id.
-    """
-    fields: Annotated[dict[str, Any] | None, Field(examples=[{"labels": ["sec"]}])] = None
-    """
-    More Jira fields for the issue, as Jira names them.
-    """
-
-
-class JiraIssueCreateData(BaseModel):
-    """
-    Jira issue creation data
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    attributes: JiraIssueCreateAttributes
-    type: JiraIssueResourceType
-
-
-class JiraIssueCreateRequest(BaseModel):
-    """
-    Jira issue creation request
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: JiraIssueCreateData
-
-
 class ServiceNowTicketResourceType(StrEnum):
     """JSON:API resource type for ServiceNow tickets."""
 
@@ -2089,6 +2040,14 @@ class CaseBulkUpdateRequest(BaseModel):
     data: CaseBulkUpdateRequestData
 
 
+class JiraIssueFields(RootModel[dict[str, Any]]):
+    """
+    More Jira fields for the issue, as Jira names them.
+    """
+
+    root: dict[str, Any]
+
+
 class JSONAPIErrorItem(BaseModel):
     """
     A JSON:API error object, as the live service sends them.
@@ -2217,6 +2176,52 @@ class TimelineCellAuthorUser(BaseModel):
     )
     content: TimelineCellAuthorUserContent
     type: TimelineCellAuthorUserType
+
+
+class JiraIssueCreateAttributes(BaseModel):
+    """
+    The Jira issue to create
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    jira_account_id: Annotated[str, Field(examples=["1234"], min_length=1)]
+    """
+    The Jira account (integration) to create the issue with.
+    """
+    project_id: Annotated[str, Field(examples=["10000"], min_length=1)]
+    """
+    The Jira project's id (not a Case Management project).
+    """
+    issue_type_id: Annotated[str, Field(examples=["10001"], min_length=1)]
+    """
+    The Jira issue type's id.
+    """
+    fields: JiraIssueFields | None = None
+
+
+class JiraIssueCreateData(BaseModel):
+    """
+    Jira issue creation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: JiraIssueCreateAttributes
+    type: JiraIssueResourceType
+
+
+class JiraIssueCreateRequest(BaseModel):
+    """
+    Jira issue creation request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: JiraIssueCreateData
 
 
 class APIErrorResponse(BaseModel):

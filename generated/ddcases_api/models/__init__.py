@@ -109,9 +109,9 @@ if TYPE_CHECKING:
     from .included_user_attributes import IncludedUserAttributes
     from .jira_issue import JiraIssue
     from .jira_issue_create_attributes import JiraIssueCreateAttributes
-    from .jira_issue_create_attributes_fields import JiraIssueCreateAttributesFields
     from .jira_issue_create_data import JiraIssueCreateData
     from .jira_issue_create_request import JiraIssueCreateRequest
+    from .jira_issue_fields import JiraIssueFields
     from .jira_issue_link_attributes import JiraIssueLinkAttributes
     from .jira_issue_link_data import JiraIssueLinkData
     from .jira_issue_link_request import JiraIssueLinkRequest
@@ -273,9 +273,9 @@ _MODULES = {
     "IncludedUserAttributes": ".included_user_attributes",
     "JiraIssue": ".jira_issue",
     "JiraIssueCreateAttributes": ".jira_issue_create_attributes",
-    "JiraIssueCreateAttributesFields": ".jira_issue_create_attributes_fields",
     "JiraIssueCreateData": ".jira_issue_create_data",
     "JiraIssueCreateRequest": ".jira_issue_create_request",
+    "JiraIssueFields": ".jira_issue_fields",
     "JiraIssueLinkAttributes": ".jira_issue_link_attributes",
     "JiraIssueLinkData": ".jira_issue_link_data",
     "JiraIssueLinkRequest": ".jira_issue_link_request",
@@ -455,9 +455,9 @@ __all__ = (
     "JSONAPIErrorItemSource",
     "JiraIssue",
     "JiraIssueCreateAttributes",
-    "JiraIssueCreateAttributesFields",
     "JiraIssueCreateData",
     "JiraIssueCreateRequest",
+    "JiraIssueFields",
     "JiraIssueLinkAttributes",
     "JiraIssueLinkData",
     "JiraIssueLinkRequest",

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.jira_issue_create_attributes_fields import JiraIssueCreateAttributesFields
+    from ..models.jira_issue_fields import JiraIssueFields
 
 
 @_attrs_define
@@ -21,14 +21,14 @@ class JiraIssueCreateAttributes:
         jira_account_id (str): The Jira account (integration) to create the issue with. Example: 1234.
         project_id (str): The Jira project's id (not a Case Management project). Example: 10000.
         issue_type_id (str): The Jira issue type's id. Example: 10001.
-        fields (JiraIssueCreateAttributesFields | Unset): More Jira fields for the issue, as Jira names them. Example:
-            {'labels': ['sec']}.
+        fields (JiraIssueFields | Unset): More Jira fields for the issue, as Jira names them. Example: {'labels':
+            ['sec']}.
     """
 
     jira_account_id: str
     project_id: str
     issue_type_id: str
-    fields: JiraIssueCreateAttributesFields | Unset = UNSET
+    fields: JiraIssueFields | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,11 +81,11 @@ class JiraIssueCreateAttributes:
             raise TypeError(f"issue_type_id must be a string, got {type(issue_type_id).__name__}")
 
         _fields = d.pop("fields", UNSET)
-        fields: JiraIssueCreateAttributesFields | Unset
+        fields: JiraIssueFields | Unset
         if _fields is UNSET:
             fields = UNSET
         else:
-            fields = JiraIssueCreateAttributesFields.from_dict(_fields, _owned=_owned)
+            fields = JiraIssueFields.from_dict(_fields, _owned=_owned)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
@@ -119,4 +119,4 @@ class JiraIssueCreateAttributes:
 
 if not TYPE_CHECKING:
     # Imported last so that models referring to each other can import each other (see header).
-    from ..models.jira_issue_create_attributes_fields import JiraIssueCreateAttributesFields
+    from ..models.jira_issue_fields import JiraIssueFields

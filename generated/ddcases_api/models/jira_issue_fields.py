@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 
 @_attrs_define
-class JiraIssueCreateAttributesFields:
+class JiraIssueFields:
     """More Jira fields for the issue, as Jira names them.
 
     Example:
@@ -40,12 +40,12 @@ class JiraIssueCreateAttributesFields:
             d = dict(src_dict)
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
-        jira_issue_create_attributes_fields = cls.__new__(cls)
+        jira_issue_fields = cls.__new__(cls)
 
         # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
         # new empty dict is not (most models have no extra members; fewer GC passes a page).
-        jira_issue_create_attributes_fields.additional_properties = d or {}
-        return jira_issue_create_attributes_fields
+        jira_issue_fields.additional_properties = d or {}
+        return jira_issue_fields
 
     @property
     def additional_keys(self) -> list[str]:
