@@ -1998,54 +1998,20 @@ class CaseBulkActionType(StrEnum):
         return self._value_ in type(self)._value2member_map_
 
 
-class CaseBulkUpdateRequestAttributes(BaseModel):
-    """
-    Case bulk update attributes
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    case_ids: Annotated[list[str], Field(examples=[["SEC-1", "SEC-2"]], min_length=1)]
-    """
-    The cases to update, by UUID or key.
-    """
-    type: CaseBulkActionType
-    payload: Annotated[dict[str, str] | None, Field(examples=[{"priority": "P1"}])] = None
-    """
-    The action's arguments, such as `{"priority": "P1"}` for `priority`.
-    """
-
-
-class CaseBulkUpdateRequestData(BaseModel):
-    """
-    Case bulk update data
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    attributes: CaseBulkUpdateRequestAttributes
-    type: CaseBulkResourceType
-
-
-class CaseBulkUpdateRequest(BaseModel):
-    """
-    Case bulk update request
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: CaseBulkUpdateRequestData
-
-
 class JiraIssueFields(RootModel[dict[str, Any]]):
     """
     More Jira fields for the issue, as Jira names them.
     """
 
     root: dict[str, Any]
+
+
+class CaseBulkUpdatePayload(RootModel[dict[str, str]]):
+    """
+    The action's arguments, such as `{"priority": "P1"}` for `priority`.
+    """
+
+    root: dict[str, str]
 
 
 class JSONAPIErrorItem(BaseModel):
@@ -2222,6 +2188,45 @@ class JiraIssueCreateRequest(BaseModel):
         extra="allow",
     )
     data: JiraIssueCreateData
+
+
+class CaseBulkUpdateRequestAttributes(BaseModel):
+    """
+    Case bulk update attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    case_ids: Annotated[list[str], Field(examples=[["SEC-1", "SEC-2"]], min_length=1)]
+    """
+    The cases to update, by UUID or key.
+    """
+    type: CaseBulkActionType
+    payload: CaseBulkUpdatePayload | None = None
+
+
+class CaseBulkUpdateRequestData(BaseModel):
+    """
+    Case bulk update data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseBulkUpdateRequestAttributes
+    type: CaseBulkResourceType
+
+
+class CaseBulkUpdateRequest(BaseModel):
+    """
+    Case bulk update request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseBulkUpdateRequestData
 
 
 class APIErrorResponse(BaseModel):

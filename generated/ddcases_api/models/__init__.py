@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from .case_attributes import CaseAttributes
     from .case_bulk_action_type import CaseBulkActionType
     from .case_bulk_resource_type import CaseBulkResourceType
+    from .case_bulk_update_payload import CaseBulkUpdatePayload
     from .case_bulk_update_request import CaseBulkUpdateRequest
     from .case_bulk_update_request_attributes import CaseBulkUpdateRequestAttributes
-    from .case_bulk_update_request_attributes_payload import CaseBulkUpdateRequestAttributesPayload
     from .case_bulk_update_request_data import CaseBulkUpdateRequestData
     from .case_comment import CaseComment
     from .case_comment_attributes import CaseCommentAttributes
@@ -188,9 +188,9 @@ _MODULES = {
     "CaseAttributes": ".case_attributes",
     "CaseBulkActionType": ".case_bulk_action_type",
     "CaseBulkResourceType": ".case_bulk_resource_type",
+    "CaseBulkUpdatePayload": ".case_bulk_update_payload",
     "CaseBulkUpdateRequest": ".case_bulk_update_request",
     "CaseBulkUpdateRequestAttributes": ".case_bulk_update_request_attributes",
-    "CaseBulkUpdateRequestAttributesPayload": ".case_bulk_update_request_attributes_payload",
     "CaseBulkUpdateRequestData": ".case_bulk_update_request_data",
     "CaseComment": ".case_comment",
     "CaseCommentAttributes": ".case_comment_attributes",
@@ -367,9 +367,9 @@ __all__ = (
     "CaseAttributes",
     "CaseBulkActionType",
     "CaseBulkResourceType",
+    "CaseBulkUpdatePayload",
     "CaseBulkUpdateRequest",
     "CaseBulkUpdateRequestAttributes",
-    "CaseBulkUpdateRequestAttributesPayload",
     "CaseBulkUpdateRequestData",
     "CaseComment",
     "CaseCommentAttributes",

@@ -11,7 +11,7 @@ from ..models.case_bulk_action_type import CaseBulkActionType
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.case_bulk_update_request_attributes_payload import CaseBulkUpdateRequestAttributesPayload
+    from ..models.case_bulk_update_payload import CaseBulkUpdatePayload
 
 
 @_attrs_define
@@ -22,13 +22,13 @@ class CaseBulkUpdateRequestAttributes:
         case_ids (list[str]): The cases to update, by UUID or key. Example: ['SEC-1', 'SEC-2'].
         type_ (CaseBulkActionType): The action a bulk update applies (lower case, unlike the other enums). Example:
             priority.
-        payload (CaseBulkUpdateRequestAttributesPayload | Unset): The action's arguments, such as `{"priority": "P1"}`
-            for `priority`. Example: {'priority': 'P1'}.
+        payload (CaseBulkUpdatePayload | Unset): The action's arguments, such as `{"priority": "P1"}` for `priority`.
+            Example: {'priority': 'P1'}.
     """
 
     case_ids: list[str]
     type_: CaseBulkActionType
-    payload: CaseBulkUpdateRequestAttributesPayload | Unset = UNSET
+    payload: CaseBulkUpdatePayload | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,11 +70,11 @@ class CaseBulkUpdateRequestAttributes:
         type_ = CaseBulkActionType.by_value.get(_v := d.pop("type")) or CaseBulkActionType.from_value(_v)
 
         _payload = d.pop("payload", UNSET)
-        payload: CaseBulkUpdateRequestAttributesPayload | Unset
+        payload: CaseBulkUpdatePayload | Unset
         if _payload is UNSET:
             payload = UNSET
         else:
-            payload = CaseBulkUpdateRequestAttributesPayload.from_dict(_payload, _owned=_owned)
+            payload = CaseBulkUpdatePayload.from_dict(_payload, _owned=_owned)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
@@ -107,4 +107,4 @@ class CaseBulkUpdateRequestAttributes:
 
 if not TYPE_CHECKING:
     # Imported last so that models referring to each other can import each other (see header).
-    from ..models.case_bulk_update_request_attributes_payload import CaseBulkUpdateRequestAttributesPayload
+    from ..models.case_bulk_update_payload import CaseBulkUpdatePayload

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 
 @_attrs_define
-class CaseBulkUpdateRequestAttributesPayload:
+class CaseBulkUpdatePayload:
     """The action's arguments, such as `{"priority": "P1"}` for `priority`.
 
     Example:
@@ -40,12 +40,12 @@ class CaseBulkUpdateRequestAttributesPayload:
             d = dict(src_dict)
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
-        case_bulk_update_request_attributes_payload = cls.__new__(cls)
+        case_bulk_update_payload = cls.__new__(cls)
 
         # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
         # new empty dict is not (most models have no extra members; fewer GC passes a page).
-        case_bulk_update_request_attributes_payload.additional_properties = d or {}
-        return case_bulk_update_request_attributes_payload
+        case_bulk_update_payload.additional_properties = d or {}
+        return case_bulk_update_payload
 
     @property
     def additional_keys(self) -> list[str]:
