@@ -408,7 +408,7 @@ def _payload(payload: dict[str, str], key: str) -> str:
 async def bulk_update_cases(ctx: Ctx) -> Response:
     attributes = (await ctx.body(CaseBulkUpdateRequest)).data.attributes
     action = str(attributes.type.value)
-    payload = dict(attributes.payload or {})
+    payload = attributes.payload.root if attributes.payload is not None else {}
     cases = [ctx.store.case(case_id) for case_id in attributes.case_ids]  # 404 before any change
     change: dict[str, Any] = {}
     if action == "priority":
