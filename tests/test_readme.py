@@ -210,5 +210,21 @@ def test_examples_triage_runs_against_the_emulator() -> None:
     assert "emulator listening on http://127.0.0.1:" in result.stderr
 
 
+@pytest.mark.parametrize("example", [pytest.param(None, marks=_pending("examples/case_bot.py"))])
+def test_examples_case_bot_runs_against_the_emulator(example: None) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "case_bot.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Follow-up summary for project BOT: 3 cases answered and closed" in result.stdout
+    assert "BOT-1: CLOSED, 3 comments, 1 watcher(s), 1 link(s)" in result.stdout
+
+
 def test_every_example_is_run_by_a_test() -> None:
-    assert EXAMPLES == ["examples/triage.py"], "add a test that runs the new example"
+    assert EXAMPLES == ["examples/case_bot.py", "examples/triage.py"], (
+        "add a test that runs the new example"
+    )
