@@ -47,7 +47,7 @@ format: $(STAMP)
 # The facade, then every ```python block of README.md and examples/ (scripts/readme_code.py;
 # blocks waiting for other work are listed there and skipped with a note).
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src/ddcases
+	$(BIN)/mypy --strict src/ddcases generated/ddcases_api/facade
 	$(BIN)/python scripts/readme_code.py typecheck
 
 # Venvs with only a vendored copy's runtime dependencies (tests/vendoring), built once from the

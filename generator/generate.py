@@ -2,6 +2,9 @@
 
 Usage: python generator/generate.py [--spec openapi.yaml] [--out generated]
 
+generated/ddcases_api comes from openapi-python-client (opc.py, templates/), then its facade/
+package from facade.py (templates/facade/): the facade's plain methods, one module a namespace.
+
 Both output packages are deleted and recreated, so schemas removed from the spec disappear.
 Every generated .py file gets HEADER, then ruff (isolated from the repo config, fixed settings)
 formats the tree, so regenerating is byte-identical. Any generator warning is an error: fix
@@ -11,6 +14,7 @@ openapi.yaml or a template in generator/templates/ (see README).
 from __future__ import annotations
 
 import argparse
+import importlib
 import shutil
 import subprocess
 import sys
@@ -145,9 +149,20 @@ def fmt(tree: Path) -> None:
     _run([ruff, "format", *RUFF_COMMON, str(tree)])
 
 
+def generate_facade(spec: Path, dest: Path) -> None:
+    """The facade's plain methods (facade.py), after opc: they import its modules and models."""
+    sys.path.insert(0, str(HERE))
+    facade = importlib.import_module("facade")
+    try:
+        facade.render(spec, dest)
+    except facade.SpecError as exc:
+        sys.exit(f"openapi.yaml: {exc}")
+
+
 def generate(spec: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     generate_api(spec, out / "ddcases_api")
+    generate_facade(spec, out / "ddcases_api" / "facade")
     generate_schema(spec, out / "ddcases_schema")
     stamp(out)
     fmt(out)

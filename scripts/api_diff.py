@@ -118,41 +118,50 @@ def public_api(package: griffe.Object) -> dict[str, griffe.Object]:
     queue: deque[tuple[griffe.Object, str]] = deque([(package, package.path)])
     while queue:
         obj, path = queue.popleft()
-        for name, member in obj.members.items():
+        # A class's members include those it inherits (a hand-written namespace inherits the
+        # generated methods of ddcases_api.facade): they are its API as much as its own.
+        members = obj.all_members if isinstance(obj, griffe.Class) else obj.members
+        for name, member in members.items():
             if not member.is_public:
                 continue
             try:
                 target = member.final_target if member.is_alias else member
             except (griffe.AliasResolutionError, griffe.CyclicAliasError):
                 continue
-            if not isinstance(target, griffe.Object) or not target.path.startswith(
-                package.path + "."
+            inherited = isinstance(obj, griffe.Class) and name not in obj.members
+            if not isinstance(target, griffe.Object) or not (
+                inherited or target.path.startswith(package.path + ".")
             ):
                 continue  # a re-exported third-party or stdlib name
             if isinstance(target, griffe.Function) and _is_protocol(name):
                 continue
-            if target.path in seen:
+            key = f"{path}.{name}" if inherited else target.path
+            if key in seen:
                 continue
-            seen.add(target.path)
+            seen.add(key)
             found[f"{path}.{name}"] = target
             if isinstance(target, griffe.Module | griffe.Class):
                 queue.append((target, f"{path}.{name}"))
     return found
 
 
-def _load(package: str, search: Path) -> griffe.Object | None:
-    if not (search / package).is_dir():
-        return None
-    loaded = griffe.load(
-        package,
-        search_paths=[search],
-        try_relative_path=False,
-        resolve_aliases=True,
-        resolve_implicit=True,
+def _load_all(base: Path) -> dict[str, griffe.Object | None]:
+    """Both packages of one version, in one collection, so that a class of ddcases that
+    inherits from ddcases_api (the generated facade) has its inherited members resolved."""
+    loader = griffe.GriffeLoader(
+        search_paths=[base / where for where in PACKAGES.values()],
         allow_inspection=False,
         modules_collection=griffe.ModulesCollection(),
     )
-    return loaded if isinstance(loaded, griffe.Object) else None
+    loaded: dict[str, griffe.Object | None] = {}
+    for package, where in PACKAGES.items():
+        if not (base / where / package).is_dir():
+            loaded[package] = None
+            continue
+        obj = loader.load(package, try_relative_path=False)
+        loaded[package] = obj if isinstance(obj, griffe.Object) else None
+    loader.resolve_aliases(implicit=True, external=None)
+    return loaded
 
 
 def diff(package: str, old: griffe.Object | None, new: griffe.Object | None) -> Diff:
@@ -165,6 +174,9 @@ def diff(package: str, old: griffe.Object | None, new: griffe.Object | None) -> 
         for breakage in griffe.find_breaking_changes(old, new):
             if _is_protocol(breakage.obj.name):
                 continue
+            if not breakage.obj.path.startswith(package + ".") and breakage.obj.path != package:
+                continue  # an object of the other package, reached through a re-export: its own
+            # diff reports it (a ddcases class's inherited members are compared below as well)
             result.breaking.append(explain(breakage, shown.get(breakage.obj.path)))
             explained.add(shown.get(breakage.obj.path, breakage.obj.path))
     elif old is not None:
@@ -206,10 +218,8 @@ def run(rev: str) -> list[Diff]:
     logging.getLogger("griffe").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
         _export(rev, Path(tmp))
-        return [
-            diff(package, _load(package, Path(tmp) / where), _load(package, ROOT / where))
-            for package, where in PACKAGES.items()
-        ]
+        old, new = _load_all(Path(tmp)), _load_all(ROOT)
+        return [diff(package, old[package], new[package]) for package in PACKAGES]
 
 
 def main(argv: list[str] | None = None) -> int:

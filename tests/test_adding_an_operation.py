@@ -50,8 +50,12 @@ def test_the_walkthrough_is_what_happens(tmp_path: Path) -> None:
     spec["paths"].update(patch["paths"])
     _repo_copy.save_spec(repo, spec)
 
-    _repo_copy.generate(repo)  # 2. Generate
+    _repo_copy.generate(repo)  # 2. Generate: the low-level function and the facade method
     assert (repo / "generated/ddcases_api/api/case_management" / f"{module}.py").is_file()
+    namespace, _, method = operation["x-ddcases"]["method"].rpartition(".")
+    facade = (repo / "generated/ddcases_api/facade" / f"{namespace}.py").read_text(encoding="utf-8")
+    assert f"    async def {method}(" in facade
+    assert f"self.{method} = to_raw(" in facade  # its with_raw_response twin
 
     diff = _repo_copy.run(repo, "scripts/api_diff.py").stdout.splitlines()  # 3. API diff
     assert all(line in diff for line in api_diff_quote.splitlines()), diff

@@ -37,3 +37,16 @@ def test_an_unchanged_tree_reports_no_change(tmp_path: Path) -> None:
     result = _repo_copy.run(repo, "scripts/api_diff.py", "--fail-on-breaking")
     assert "ddcases_api: no change to the public API" in result.stdout
     assert result.stdout.splitlines()[-1] == "0 breaking change(s), 0 other change(s)"
+
+
+def test_a_generated_method_removed_is_breaking_for_ddcases(tmp_path: Path) -> None:
+    """dd.cases's plain methods are inherited from the generated facade: dropping GetCase from the
+    spec takes dd.cases.get away from ddcases users, and the diff says so under ddcases."""
+    repo = _repo_copy.make(tmp_path / "repo")
+    spec = _repo_copy.load_spec(repo)
+    del spec["paths"]["/api/v2/cases/{case_id}"]["get"]
+    _repo_copy.save_spec(repo, spec)
+    _repo_copy.generate(repo)
+
+    lines = _repo_copy.run(repo, "scripts/api_diff.py").stdout.splitlines()
+    assert "  BREAKING  ddcases.resources.Cases.get: function removed" in lines, lines

@@ -38,3 +38,28 @@ def test_models_are_reexported_lazily() -> None:
 def test_every_error_is_importable_from_both_places() -> None:
     for name in ddcases.errors.__all__:
         assert getattr(ddcases, name) is getattr(ddcases.errors, name)
+
+
+def test_a_namespace_imports_only_its_own_generated_methods() -> None:
+    """Importing ddcases imports no namespace's generated methods; using dd.cases imports those of
+    dd.cases only (and their endpoint modules), so operations added to other namespaces cost a
+    program that does not use them nothing."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import ddcases
+loaded = lambda prefix: sorted(m for m in sys.modules if m.startswith(prefix))
+assert loaded("ddcases_api.facade.") == [], loaded("ddcases_api.facade.")
+assert loaded("ddcases.resources") == [], loaded("ddcases.resources")
+assert loaded("ddcases_api.api.") == [], loaded("ddcases_api.api.")
+dd = ddcases.CaseManagement(api_key="k", app_key="a")
+dd.cases.get
+assert loaded("ddcases_api.facade.") == ["ddcases_api.facade.cases"], loaded("ddcases_api.facade.")
+assert "ddcases.resources.projects" not in sys.modules
+assert "ddcases_api.api.case_management.get_project" not in sys.modules
+dd.projects.get
+assert "ddcases_api.facade.projects" in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)

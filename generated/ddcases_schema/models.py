@@ -597,6 +597,10 @@ class ProjectCreateRequest(BaseModel):
     data: ProjectCreate
 
 
+class EnabledCustomCaseType(RootModel[str]):
+    root: Annotated[str, Field(min_length=1)]
+
+
 class IncludedUserAttributes(BaseModel):
     """
     What the service tells about a user.
@@ -890,7 +894,7 @@ class CaseUpdateTitleAttributes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    title: Annotated[str, Field(examples=["Memory leak investigation on API (EMEA)"])]
+    title: Annotated[str, Field(examples=["Memory leak investigation on API (EMEA)"], min_length=1)]
     """
     The case's new title (not empty).
     """
@@ -964,7 +968,7 @@ class CaseCommentAttributes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    comment: Annotated[str, Field(examples=["Hello World !"])]
+    comment: Annotated[str, Field(examples=["Hello World !"], min_length=1)]
     """
     The comment's text (Markdown, not empty).
     """
@@ -2265,16 +2269,16 @@ class ProjectUpdateAttributes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    columns_config: ProjectColumnsConfig | None = None
-    enabled_custom_case_types: list[str] | None = None
-    """
-    The custom case type UUIDs enabled in this project.
-    """
-    name: str | None = None
+    name: Annotated[str | None, Field(min_length=1)] = None
     """
     Project name.
     """
+    enabled_custom_case_types: list[EnabledCustomCaseType] | None = None
+    """
+    The custom case type UUIDs enabled in this project.
+    """
     settings: ProjectSettings | None = None
+    columns_config: ProjectColumnsConfig | None = None
     team_uuid: str | None = None
     """
     The team that owns the project.

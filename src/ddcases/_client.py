@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx
 
 from ddcases_api.client import AuthenticatedClient
+from ddcases_api.facade import Namespaces
 
 from ._auth import DatadogAuth
 from ._config import (
@@ -44,15 +45,13 @@ if TYPE_CHECKING:
     from ddcases_api.models import Project
 
     from ._operations import Operation, Operations, OperationsWithRawResponse
-    from .resources.cases import Cases
-    from .resources.projects import Projects
 
 __all__ = ["CaseManagement"]
 
 T = TypeVar("T")
 
 
-class CaseManagement:
+class CaseManagement(Namespaces):
     """Async client for the Datadog Case Management API.
 
     Usage::
@@ -199,20 +198,6 @@ class CaseManagement:
         Usage: ``await ddcases_api.api.case_management.get_case.asyncio("SEC-12", client=dd.api)``
         """
         return self._api
-
-    @cached_property
-    def cases(self) -> Cases:
-        """Cases: create, get, search, update (see :class:`ddcases.resources.Cases`)."""
-        from .resources.cases import Cases
-
-        return Cases(self)
-
-    @cached_property
-    def projects(self) -> Projects:
-        """Projects: create, get, list, delete (see :class:`ddcases.resources.Projects`)."""
-        from .resources.projects import Projects
-
-        return Projects(self)
 
     async def call(self, endpoint: Operation[T], /, *args: Any, **kwargs: Any) -> T:
         """Call any generated operation with this client's errors, retries and pacing.

@@ -92,10 +92,13 @@ def to_raw(
 ) -> Callable[P, Awaitable[RawResponse[T, D]]]:
     """The raw-response twin of ``method`` (a plain ``Resource`` method) on ``resource``."""
     cls = type(resource)
+    name = method.__name__
 
     async def twin(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T, D]:
         recorder = Recorder()
-        value = await method(cls(resource._client, recorder=recorder), *args, **kwargs)
+        # Looked up on the copy, so a hand-written override of a generated method is the one run.
+        bound = getattr(cls(resource._client, recorder=recorder), name)
+        value = await bound(*args, **kwargs)
         if recorder.last is None:  # pragma: no cover - every facade method makes a call
             raise RuntimeError(f"{method.__name__} made no request")
         return RawResponse(value, recorder.last)

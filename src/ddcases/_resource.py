@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from ddcases_api.errors import UnparsableResponse
-from ddcases_api.types import Response
+from ddcases_api.types import Response, Unset
 
 from ._exceptions import ApiError, make_status_error, map_transport_error
 
@@ -79,6 +79,39 @@ def data_as(cls: type[object], model: type[M]) -> Callable[[object], M]:
         return data
 
     return pick
+
+
+def list_data(cls: type[object], model: type[M]) -> Callable[[object], list[M]]:
+    """Picker: the ``data`` list of a ``cls`` body (``[]`` when absent), each item a ``model``."""
+    outer = body_as(cls)
+
+    def pick(parsed: object) -> list[M]:
+        data = getattr(outer(parsed), "data", None)
+        if data is None or isinstance(data, Unset):
+            return []
+        if not isinstance(data, list) or not all(isinstance(item, model) for item in data):
+            raise Unusable(f"expected {cls.__name__}.data to be a list of {model.__name__}")
+        return data
+
+    return pick
+
+
+def first_data(cls: type[object], model: type[M]) -> Callable[[object], M]:
+    """Picker: the first item of the ``data`` list of a ``cls`` body (the one just created)."""
+    items = list_data(cls, model)
+
+    def pick(parsed: object) -> M:
+        data = items(parsed)
+        if not data:
+            raise Unusable(f"expected {cls.__name__}.data to hold the new {model.__name__}")
+        return data[0]
+
+    return pick
+
+
+def item_id(item: Any) -> object:
+    """The key a generated paginator tells items apart by: the resource's ``id``."""
+    return item.id
 
 
 def no_body(parsed: object) -> None:

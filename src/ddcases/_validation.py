@@ -7,12 +7,13 @@ the values the spec names instead, and takes a pseudo-member made on purpose as 
 
 from __future__ import annotations
 
+import datetime
 import enum
 import math
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 __all__: list[str] = []
 
@@ -197,3 +198,145 @@ def custom_value(
         items if multi else items[0]  # type: ignore[assignment]
     )
     return out, type_, is_multi
+
+
+# -- Checks the generated facade methods call (generator/facade.py picks one per schema). --------
+
+M = TypeVar("M")
+M_co = TypeVar("M_co", covariant=True)
+
+
+def integer(
+    value: object, what: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return ``value`` if it is an int (not a bool) within the schema's bounds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid(f"{what} must be an int, got {value!r}")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        low = "" if minimum is None else f"at least {minimum}"
+        high = "" if maximum is None else f"at most {maximum}"
+        bounds = f"between {minimum} and {maximum}" if low and high else low or high
+        raise ValueError(f"{what} must be {bounds}, got {value}")
+    return value
+
+
+def number(value: object, what: str) -> float:
+    """Return ``value`` if it is a finite int or float (not a bool)."""
+    if not _number(value) or not math.isfinite(value):  # type: ignore[arg-type]
+        raise invalid(f"{what} must be a finite number, got {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def boolean(value: object, what: str) -> bool:
+    """Return ``value`` if it is a bool (``1``, ``"true"`` are refused)."""
+    if not isinstance(value, bool):
+        raise invalid(f"{what} must be a bool, got {value!r}")
+    return value
+
+
+def date_time(value: object, what: str) -> datetime.datetime:
+    """An aware ``datetime``, or an ISO 8601 string of one (``"2026-12-31T09:00:00Z"``)."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{what} must be an ISO 8601 date-time, got {value!r}") from None
+    elif isinstance(value, datetime.datetime):
+        parsed = value
+    else:
+        raise invalid(f"{what} must be a datetime or an ISO 8601 str, got {value!r}")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(
+            f"{what} must be timezone-aware (a naive datetime is ambiguous), got {value!r}"
+        )
+    return parsed
+
+
+def date_value(value: object, what: str) -> datetime.date:
+    """A ``datetime.date`` (not a ``datetime``), or an ISO date string (``"2026-12-31"``)."""
+    if isinstance(value, datetime.datetime):
+        raise invalid(f"{what} must be a date, not a datetime, got {value!r}")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{what} must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+    raise invalid(f"{what} must be a date or an ISO date str, got {value!r}")
+
+
+def seq(
+    value: object, what: str, *, minItems: int | None = None, maxItems: int | None = None
+) -> list[object]:
+    """Return ``value`` as a list if it is a sequence (not a str) of an allowed length."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise invalid(f"{what} must be a list, got {type(value).__name__}")
+    items = list(value)
+    if minItems is not None and len(items) < minItems:
+        raise ValueError(f"{what} must hold at least {minItems} item(s), got {len(items)}")
+    if maxItems is not None and len(items) > maxItems:
+        raise ValueError(f"{what} must hold at most {maxItems} item(s), got {len(items)}")
+    return items
+
+
+class _Model(Protocol[M_co]):
+    """A generated attrs model: built from the API's JSON shape by ``from_dict``."""
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> M_co: ...
+
+
+def model_value(value: object, cls: type[M], what: str) -> M:
+    """``value`` as a ``cls``: the generated model itself, or a mapping in the API's JSON shape.
+
+    A mapping must hold the members the schema requires; anything it holds that the model does not
+    name is sent as it is (``additional_properties``), as the live service may know it.
+    """
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise invalid(f"{what} must be a {cls.__name__} or a mapping, got {value!r}")
+    try:
+        return cast("_Model[M]", cls).from_dict(dict(value))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # the generated parser
+        missing = f"it lacks {exc}" if isinstance(exc, KeyError) else repr(exc)
+        raise ValueError(f"{what} is not a valid {cls.__name__}: {missing}") from None
+
+
+def model_list(
+    value: object,
+    cls: type[M],
+    what: str,
+    *,
+    minItems: int | None = None,
+    maxItems: int | None = None,
+) -> list[M]:
+    """A list of ``cls`` from models or mappings (see :func:`model_value`)."""
+    items = seq(value, what, minItems=minItems, maxItems=maxItems)
+    return [model_value(item, cls, f"{what}[{i}]") for i, item in enumerate(items)]
+
+
+def str_list_bounded(
+    value: object,
+    what: str,
+    *,
+    nonempty_items: bool = False,
+    minItems: int | None = None,
+    maxItems: int | None = None,
+) -> list[str]:
+    """:func:`str_list` with the schema's ``minItems``/``maxItems``."""
+    seq(value, what, minItems=minItems, maxItems=maxItems)
+    return str_list(value, what, nonempty_items=nonempty_items)
+
+
+def str_map(value: object, what: str) -> dict[str, str]:
+    """Return ``value`` as a dict if it maps non-empty str keys to str values."""
+    if not isinstance(value, Mapping):
+        raise invalid(f"{what} must be a mapping of str to str, got {value!r}")
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"{what} keys must be non-empty str, got {key!r}")
+        out[utf8(key, f"{what} key")] = string(item, f"{what}[{key!r}]")
+    return out

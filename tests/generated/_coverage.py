@@ -1,8 +1,10 @@
 """What each operation of openapi.yaml has in the code, found without a hand-kept registry.
 
 * the generated endpoint module (``ddcases_api.api.<tag>.<operation>``);
-* facade methods: public methods of the ``src/ddcases/resources`` namespaces (inherited ones
-  included) that call that module, directly or through helpers (read from the source with ``ast``);
+* the facade method its ``x-ddcases`` names (``dd.cases.get``): a public method that calls that
+  module, directly or through helpers (read from the source with ``ast``), in the namespace's
+  generated module (``generated/ddcases_api/facade``) or, for an operation listed in
+  ``x-ddcases-hand-written``, in ``src/ddcases/resources``;
 * the emulator route: a route named after the operationId, with the spec's method and path;
 * examples: of the request body, and of every 2xx response that has a body.
 """
@@ -17,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._spec import media_examples, operations, resolve, snake
+from ._spec import media_examples, operations, resolve, snake, spec
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ROOT / "src" / "ddcases" / "resources"
+FACADE = ROOT / "generated" / "ddcases_api" / "facade"
 GENERATED_API = "ddcases_api.api."
 
 
@@ -42,9 +45,12 @@ class _Module:
 def _parse(source: str) -> _Module:
     module = _Module()
     for node in ast.parse(source).body:
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(GENERATED_API):
+        absolute = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+        if isinstance(node, ast.ImportFrom) and node.level == 2 and absolute.startswith("api."):
+            absolute = "ddcases_api." + absolute  # a generated facade module's relative import
+        if isinstance(node, ast.ImportFrom) and absolute.startswith(GENERATED_API):
             for alias in node.names:
-                module.endpoints[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                module.endpoints[alias.asname or alias.name] = f"{absolute}.{alias.name}"
         elif isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
             for alias in node.names:
                 module.imported[alias.asname or alias.name] = (node.module, alias.name)
@@ -141,11 +147,35 @@ def facade_methods_in(source: str, namespace: str) -> dict[str, list[str]]:
     return facade_methods_from({namespace: source})
 
 
+def x_ddcases(op: dict[str, Any]) -> dict[str, Any]:
+    ext = op.get("x-ddcases")
+    return ext if isinstance(ext, dict) else {}
+
+
+def hand_written() -> dict[str, str]:
+    """operationId -> why, from openapi.yaml's ``x-ddcases-hand-written``."""
+    return dict(spec().get("x-ddcases-hand-written") or {})
+
+
 def facade_methods() -> dict[str, list[str]]:
-    """endpoint module -> facade methods that call it, over every resources module."""
-    return facade_methods_from(
+    """endpoint module -> facade methods that call it: the generated namespaces' and the
+    hand-written ones of ``src/ddcases/resources``."""
+    namespaces = {
+        str(x_ddcases(op).get("method", "")).rpartition(".")[0]
+        for _m, _p, op in operations().values()
+    }
+    generated = {
+        ns: (FACADE / f"{ns.replace('.', '_')}.py").read_text(encoding="utf-8")
+        for ns in sorted(namespaces)
+        if ns and (FACADE / f"{ns.replace('.', '_')}.py").is_file()
+    }
+    found = facade_methods_from(generated)
+    by_hand = facade_methods_from(
         {path.stem: path.read_text(encoding="utf-8") for path in sorted(RESOURCES.glob("*.py"))}
     )
+    for endpoint, names in by_hand.items():
+        found.setdefault(endpoint, []).extend(n for n in names if n not in found[endpoint])
+    return found
 
 
 def _template(path: str) -> str:
@@ -186,10 +216,20 @@ def gaps() -> list[str]:
         module = endpoint_module(op, operation_id)
         if importlib.util.find_spec(module) is None:
             found.append(f"{operation_id} has no generated module {module} (run make generate)")
-        if module not in facade:
+        named = x_ddcases(op).get("method")
+        if not named:
             found.append(
-                f"{operation_id} has no facade method (nothing in src/ddcases/resources "
-                f"calls {module})"
+                f"{operation_id} has no facade method name (give it `x-ddcases: {{method: "
+                "<namespace>.<name>}` in openapi.yaml, then make generate)"
+            )
+        elif f"dd.{named}" not in facade.get(module, []):
+            where = (
+                "src/ddcases/resources (it is in x-ddcases-hand-written)"
+                if operation_id in hand_written()
+                else "generated/ddcases_api/facade (run make generate)"
+            )
+            found.append(
+                f"{operation_id} has no facade method dd.{named} calling {module} in {where}"
             )
         if operation_id not in routes:
             found.append(

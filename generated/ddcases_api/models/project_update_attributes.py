@@ -19,48 +19,48 @@ class ProjectUpdateAttributes:
     """Project update attributes; members left out are unchanged.
 
     Attributes:
-        columns_config (ProjectColumnsConfig | Unset): The columns of the project's board view.
-        enabled_custom_case_types (list[str] | Unset): The custom case type UUIDs enabled in this project.
         name (str | Unset): Project name.
+        enabled_custom_case_types (list[str] | Unset): The custom case type UUIDs enabled in this project.
         settings (ProjectSettings | Unset): Project settings (notifications, automation, integrations).
+        columns_config (ProjectColumnsConfig | Unset): The columns of the project's board view.
         team_uuid (str | Unset): The team that owns the project.
     """
 
-    columns_config: ProjectColumnsConfig | Unset = UNSET
-    enabled_custom_case_types: list[str] | Unset = UNSET
     name: str | Unset = UNSET
+    enabled_custom_case_types: list[str] | Unset = UNSET
     settings: ProjectSettings | Unset = UNSET
+    columns_config: ProjectColumnsConfig | Unset = UNSET
     team_uuid: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        columns_config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.columns_config, Unset):
-            columns_config = self.columns_config.to_dict()
+        name = self.name
 
         enabled_custom_case_types: list[str] | Unset = UNSET
         if not isinstance(self.enabled_custom_case_types, Unset):
             enabled_custom_case_types = self.enabled_custom_case_types
 
-        name = self.name
-
         settings: dict[str, Any] | Unset = UNSET
         if not isinstance(self.settings, Unset):
             settings = self.settings.to_dict()
+
+        columns_config: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.columns_config, Unset):
+            columns_config = self.columns_config.to_dict()
 
         team_uuid = self.team_uuid
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if columns_config is not UNSET:
-            field_dict["columns_config"] = columns_config
-        if enabled_custom_case_types is not UNSET:
-            field_dict["enabled_custom_case_types"] = enabled_custom_case_types
         if name is not UNSET:
             field_dict["name"] = name
+        if enabled_custom_case_types is not UNSET:
+            field_dict["enabled_custom_case_types"] = enabled_custom_case_types
         if settings is not UNSET:
             field_dict["settings"] = settings
+        if columns_config is not UNSET:
+            field_dict["columns_config"] = columns_config
         if team_uuid is not UNSET:
             field_dict["team_uuid"] = team_uuid
 
@@ -78,16 +78,9 @@ class ProjectUpdateAttributes:
             d = src_dict
         else:
             d = dict(src_dict)
-        _columns_config = d.pop("columns_config", UNSET)
-        columns_config: ProjectColumnsConfig | Unset
-        if _columns_config is UNSET:
-            columns_config = UNSET
-        else:
-            columns_config = ProjectColumnsConfig.from_dict(_columns_config, _owned=_owned)
+        name = d.pop("name", UNSET)
 
         enabled_custom_case_types = cast(list[str], d.pop("enabled_custom_case_types", UNSET))
-
-        name = d.pop("name", UNSET)
 
         _settings = d.pop("settings", UNSET)
         settings: ProjectSettings | Unset
@@ -96,15 +89,22 @@ class ProjectUpdateAttributes:
         else:
             settings = ProjectSettings.from_dict(_settings, _owned=_owned)
 
+        _columns_config = d.pop("columns_config", UNSET)
+        columns_config: ProjectColumnsConfig | Unset
+        if _columns_config is UNSET:
+            columns_config = UNSET
+        else:
+            columns_config = ProjectColumnsConfig.from_dict(_columns_config, _owned=_owned)
+
         team_uuid = d.pop("team_uuid", UNSET)
 
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         project_update_attributes = cls.__new__(cls)
-        project_update_attributes.columns_config = columns_config
-        project_update_attributes.enabled_custom_case_types = enabled_custom_case_types
         project_update_attributes.name = name
+        project_update_attributes.enabled_custom_case_types = enabled_custom_case_types
         project_update_attributes.settings = settings
+        project_update_attributes.columns_config = columns_config
         project_update_attributes.team_uuid = team_uuid
 
         # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a

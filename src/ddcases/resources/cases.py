@@ -1,39 +1,31 @@
-"""``dd.cases``: create, get, search, update and comment on cases, named by key or UUID.
+"""``dd.cases``: the hand-written methods of the namespace, over the generated ones.
 
-https://docs.datadoghq.com/api/latest/case-management/ (CreateCase, GetCase, SearchCases,
-UpdateStatus, UpdatePriority, AssignCase, UnassignCase, ArchiveCase, UnarchiveCase) and the
-operations the live API adds (UpdateCaseTitle, UpdateCaseDescription, CommentCase,
-DeleteCaseComment, UpdateAttributes, UpdateCaseCustomAttribute, DeleteCaseCustomAttribute). The
-case endpoints accept a key or a UUID, so case references are passed through after the id checks.
+The generated class (``ddcases_api.facade.cases.Cases``, from openapi.yaml's ``x-ddcases``) has
+every method that only wraps a request: get, update_priority, assign, unassign, archive,
+unarchive, update_title, update_description, comment, delete_comment, update_attributes,
+delete_custom_attribute. The four here need judgment: ``create`` (project key in a relationship,
+default ``type_id``), ``search`` (the paginator), ``update_status`` (``status`` or
+``status_name``) and ``update_custom_attribute`` (type inference). Case references are keys or
+UUIDs, passed through after the id checks.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from ddcases_api.api.case_management import (
-    archive_case,
-    assign_case,
     create_case,
-    get_case,
     search_cases,
-    unarchive_case,
-    unassign_case,
-    update_priority,
+    update_case_custom_attribute,
     update_status,
 )
+from ddcases_api.facade import cases as generated
 from ddcases_api.models import (
     Case,
-    CaseAssign,
-    CaseAssignAttributes,
-    CaseAssignRequest,
     CaseCreate,
     CaseCreateAttributes,
     CaseCreateRelationships,
     CaseCreateRequest,
-    CaseEmpty,
-    CaseEmptyRequest,
     CasePriority,
     CaseResourceType,
     CaseResponse,
@@ -41,12 +33,13 @@ from ddcases_api.models import (
     CasesResponse,
     CaseStatus,
     CaseType,
-    CaseUpdatePriority,
-    CaseUpdatePriorityAttributes,
-    CaseUpdatePriorityRequest,
+    CaseUpdateCustomAttribute,
+    CaseUpdateCustomAttributeRequest,
     CaseUpdateStatus,
     CaseUpdateStatusAttributes,
     CaseUpdateStatusRequest,
+    CustomAttributeType,
+    CustomAttributeValue,
     ProjectRelationship,
     ProjectRelationshipData,
     ProjectResourceType,
@@ -57,10 +50,13 @@ from ddcases_api.models import (
 from ddcases_api.types import UNSET, Unset
 
 from .._pagination import AsyncPaginator, RawPage
+from .._raw_response import to_raw
 from .._resource import Unusable, body_as, data_as
 from .._types import CaseRef, ProjectRef
 from .._validation import (
     MAX_PAGE_SIZE,
+    CustomValue,
+    custom_value,
     enum_value,
     optional_bool,
     positive_int,
@@ -68,12 +64,8 @@ from .._validation import (
     string,
     text,
 )
-from ._case_edits import CaseEdits
 
-if TYPE_CHECKING:
-    from ._raw import CasesWithRawResponse
-
-__all__ = ["STANDARD_TYPE_ID", "Cases"]
+__all__ = ["STANDARD_TYPE_ID", "Cases", "CasesWithRawResponse"]
 
 #: The case type every organisation has (``type_id``); what ``create`` sends by default.
 STANDARD_TYPE_ID = "00000000-0000-0000-0000-000000000001"
@@ -81,8 +73,11 @@ STANDARD_TYPE_ID = "00000000-0000-0000-0000-000000000001"
 _CASE = data_as(CaseResponse, Case)
 
 
-class Cases(CaseEdits):
+class Cases(generated.Cases):
     """Case Management cases.
+
+    The methods that only wrap a request are generated (``ddcases_api.facade.cases``); the four
+    here need judgment (openapi.yaml's ``x-ddcases-hand-written`` says why).
 
     Usage::
 
@@ -97,8 +92,6 @@ class Cases(CaseEdits):
     @cached_property
     def with_raw_response(self) -> CasesWithRawResponse:
         """The same methods, returning a ``RawResponse`` (body, headers, status, retries)."""
-        from ._raw import CasesWithRawResponse
-
         return CasesWithRawResponse(self)
 
     async def create(
@@ -161,10 +154,6 @@ class Cases(CaseEdits):
             )
         )
         return await self._call(create_case.asyncio_detailed, _CASE, body=body)
-
-    async def get(self, case: CaseRef) -> Case:
-        """The case with this key (``"SEC-12"``) or UUID."""
-        return await self._call(get_case.asyncio_detailed, _CASE, resource_id(case, "case"))
 
     def search(
         self,
@@ -248,51 +237,40 @@ class Cases(CaseEdits):
         case_id = resource_id(case, "case")
         return await self._call(update_status.asyncio_detailed, _CASE, case_id, body=body)
 
-    async def update_priority(self, case: CaseRef, priority: CasePriority | str) -> Case:
-        """Set the priority (``"NOT_DEFINED"``, ``"P1"`` ... ``"P5"``)."""
-        body = CaseUpdatePriorityRequest(
-            data=CaseUpdatePriority(
-                attributes=CaseUpdatePriorityAttributes(
-                    priority=enum_value(priority, CasePriority, "priority")
-                ),
-                type_=CaseResourceType.CASE,
-            )
-        )
-        case_id = resource_id(case, "case")
-        return await self._call(update_priority.asyncio_detailed, _CASE, case_id, body=body)
+    async def update_custom_attribute(
+        self,
+        case: CaseRef,
+        key: str,
+        value: CustomValue,
+        *,
+        type: CustomAttributeType | str | None = None,
+        is_multi: bool | None = None,
+    ) -> Case:
+        """Set the custom attribute ``key`` (defined for the case's type) to ``value``.
 
-    async def assign(self, case: CaseRef, assignee: str) -> Case:
-        """Assign the case to the user with this UUID."""
-        body = CaseAssignRequest(
-            data=CaseAssign(
-                attributes=CaseAssignAttributes(assignee_id=resource_id(assignee, "assignee")),
-                type_=CaseResourceType.CASE,
-            )
+        ``value`` is a str, a number, or a list of either. ``type`` (``URL``, ``TEXT``,
+        ``NUMBER``, ``SELECT``) and ``is_multi`` are inferred when not given: a number is
+        ``NUMBER``, a str ``TEXT``, a list ``is_multi``. Pass ``type="URL"`` or ``"SELECT"``
+        for those kinds. A value that fits neither is a ``ValueError``.
+        """
+        kind = None if type is None else enum_value(type, CustomAttributeType, "type")
+        if is_multi is not None and not isinstance(is_multi, bool):
+            raise ValueError(f"is_multi must be a bool or None, got {is_multi!r}")
+        checked, type_name, multi = custom_value(
+            value, None if kind is None else str(kind), is_multi
         )
-        case_id = resource_id(case, "case")
-        return await self._call(assign_case.asyncio_detailed, _CASE, case_id, body=body)
-
-    async def unassign(self, case: CaseRef) -> Case:
-        """Remove the case's assignee."""
+        attributes = CustomAttributeValue(
+            is_multi=multi,
+            type_=kind if kind is not None else CustomAttributeType(type_name),
+            value=checked,
+        )
+        body = CaseUpdateCustomAttributeRequest(
+            data=CaseUpdateCustomAttribute(attributes, CaseResourceType.CASE)
+        )
+        case_id, attr = resource_id(case, "case"), resource_id(key, "key")
         return await self._call(
-            unassign_case.asyncio_detailed, _CASE, resource_id(case, "case"), body=_empty()
+            update_case_custom_attribute.asyncio_detailed, _CASE, case_id, attr, body=body
         )
-
-    async def archive(self, case: CaseRef) -> Case:
-        """Archive the case."""
-        return await self._call(
-            archive_case.asyncio_detailed, _CASE, resource_id(case, "case"), body=_empty()
-        )
-
-    async def unarchive(self, case: CaseRef) -> Case:
-        """Bring the case back from the archive."""
-        return await self._call(
-            unarchive_case.asyncio_detailed, _CASE, resource_id(case, "case"), body=_empty()
-        )
-
-
-def _empty() -> CaseEmptyRequest:
-    return CaseEmptyRequest(data=CaseEmpty(type_=CaseResourceType.CASE))
 
 
 def _case_id(case: Case) -> str:
@@ -325,3 +303,18 @@ def _raw_page(parsed: object) -> RawPage[Case]:
         if isinstance(total, int) and not isinstance(total, bool):
             total_items = total
     return RawPage(items, total_pages, total_items)
+
+
+class CasesWithRawResponse(generated.CasesWithRawResponse):
+    """``dd.cases.with_raw_response``: each method returns a ``RawResponse``.
+
+    ``search`` returns the first page's (``raw.parse()`` is that ``Page``, like ``await
+    dd.cases.search(...)``).
+    """
+
+    def __init__(self, cases: Cases) -> None:
+        super().__init__(cases)
+        self.create = to_raw(cases, Cases.create, CaseResponse)
+        self.search = to_raw(cases, Cases.search, CasesResponse)
+        self.update_status = to_raw(cases, Cases.update_status, CaseResponse)
+        self.update_custom_attribute = to_raw(cases, Cases.update_custom_attribute, CaseResponse)
