@@ -298,10 +298,16 @@ def model_value(value: object, cls: type[M], what: str) -> M:
     if not isinstance(value, Mapping):
         raise invalid(f"{what} must be a {cls.__name__} or a mapping, got {value!r}")
     try:
-        return cast("_Model[M]", cls).from_dict(dict(value))
+        parsed = cast("_Model[M]", cls).from_dict(dict(value))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # the generated parser
         missing = f"it lacks {exc}" if isinstance(exc, KeyError) else repr(exc)
         raise ValueError(f"{what} is not a valid {cls.__name__}: {missing}") from None
+    for key, raw in value.items():
+        # Open enums as for a parameter (enum_value): a plain string must be a named value.
+        member = getattr(parsed, f"{key}_", getattr(parsed, str(key), None))
+        if type(raw) is str and isinstance(member, enum.Enum):
+            enum_value(raw, type(member), f"{what}.{key}")
+    return parsed
 
 
 def model_list(
