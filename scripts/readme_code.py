@@ -31,9 +31,7 @@ README = ROOT / "README.md"
 EXAMPLES = ROOT / "examples"
 
 # Block id ("Quick start", or "Heading#2" for a heading's second block) or examples/ path -> why.
-PENDING: dict[str, str] = {
-    "examples/case_bot.py": "needs issue 16's facade methods, from issue 15's generator",
-}
+PENDING: dict[str, str] = {}
 
 OPENING = re.compile(r"^ *```(?P<info>[^`]*)$")
 HEADING = re.compile(r"^#{1,6} +(?P<title>.+?) *$")
