@@ -13,9 +13,22 @@ from typing import Any
 import httpx
 import pytest
 
-from ddcases import BadRequestError, CaseManagement, UnexpectedResponseError
+from ddcases import (
+    AsyncPaginator,
+    BadRequestError,
+    Case,
+    CaseManagement,
+    UnexpectedResponseError,
+)
 from ddcases.resources.cases import Cases
 from ddcases.testing import Emulator
+from ddcases_api.models import (
+    CaseAggregateResponseData,
+    CaseCountResponseData,
+    CaseLink,
+    CaseWatcher,
+    TimelineCellResource,
+)
 from tests.emulator._conformance import check
 from tests.generated._spec import operations
 
@@ -56,6 +69,7 @@ def _sent(emulator: Emulator) -> int:
 
 async def test_case_fields(dd: CaseManagement) -> None:
     case = await dd.cases.update_due_date("SEC-1", datetime.date(2026, 12, 31))
+    assert isinstance(case, Case)
     assert case.attributes.due_date == datetime.date(2026, 12, 31)
     case = await dd.cases.update_due_date("SEC-1", "2027-01-15")
     assert case.attributes.due_date == datetime.date(2027, 1, 15)
@@ -76,7 +90,9 @@ async def test_case_fields(dd: CaseManagement) -> None:
 async def test_timeline_and_comments(dd: CaseManagement) -> None:
     for text in ("one", "two", "three"):
         await dd.cases.comment("SEC-1", text)
+    assert isinstance(dd.cases.timeline("SEC-1"), AsyncPaginator)
     cells = [cell async for cell in dd.cases.timeline("SEC-1", ascending=True)]
+    assert all(isinstance(c, TimelineCellResource) for c in cells)
     assert [c.attributes.cell_content.message for c in cells] == ["one", "two", "three"]
     newest = [c async for c in dd.cases.timeline("SEC-1")]
     assert newest[0].attributes.cell_content.message == "three"
@@ -90,6 +106,7 @@ async def test_timeline_and_comments(dd: CaseManagement) -> None:
 async def test_watchers(dd: CaseManagement) -> None:
     assert await dd.cases.watch("SEC-1", USER) is None
     watchers = await dd.cases.watchers("SEC-1")
+    assert all(isinstance(w, CaseWatcher) for w in watchers)
     assert [w.relationships.user.data.id for w in watchers] == [USER]
     assert await dd.cases.unwatch("SEC-1", USER) is None
     assert await dd.cases.watchers("SEC-1") == []
@@ -104,6 +121,7 @@ async def test_links_and_integrations(dd: CaseManagement, emulator: Emulator) ->
         child_entity_id=b,
         relationship="BLOCKS",
     )
+    assert isinstance(link, CaseLink)
     assert [x.id for x in await dd.links.list("CASE", a, relationship="BLOCKS")] == [link.id]
     assert await dd.links.delete(link.id) is None
     assert await dd.links.list("CASE", a) == []
@@ -145,11 +163,13 @@ async def test_links_and_integrations(dd: CaseManagement, emulator: Emulator) ->
 async def test_many_cases_at_once(dd: CaseManagement) -> None:
     assert await dd.cases.bulk_update(["SEC-1", "SEC-2"], "priority", {"priority": "P1"}) is None
     counted = await dd.cases.count("status:open", group_bys=["status", "priority"], limit=10)
+    assert isinstance(counted, CaseCountResponseData)
     groups = {
         g.group: {v.value: v.count for v in g.group_values} for g in counted.attributes.groups
     }
     assert groups == {"status": {"OPEN": 3}, "priority": {"P1": 2, "NOT_DEFINED": 1}}
     aggregated = await dd.cases.aggregate("status:open", group_by=["priority"], limit=100)
+    assert isinstance(aggregated, CaseAggregateResponseData)
     assert aggregated.attributes.total == 3
     assert [(g.group, g.value) for g in aggregated.attributes.groups] == [
         ("P1", [2.0]),
@@ -351,28 +371,41 @@ async def test_a_server_ignoring_page_number_is_an_error_not_an_endless_walk(
 # ---------------------------------------------------------------- answers without a body
 
 
-@pytest.mark.parametrize(
-    ("status", "call"),
-    [
-        (200, lambda c: c.update_comment("SEC-1", USER, "x")),
-        (201, lambda c: c.watch("SEC-1", USER)),
-        (204, lambda c: c.unwatch("SEC-1", USER)),
-        (202, lambda c: c.create_jira_issue("SEC-1", "a", "1", "2")),
-        (204, lambda c: c.create_notebook("SEC-1")),
-        (200, lambda c: c.bulk_update(["SEC-1"], "archive")),
-    ],
-)
-async def test_a_body_where_none_is_expected_is_ignored(
-    status: int, call: Callable[[Any], Awaitable[Any]]
+BODILESS = [op for op in sorted(CALLS) if not _success(op)[1]]
+
+
+def test_the_bodiless_successes_are_those_of_the_reference() -> None:
+    # Reference sheet section 6: deletes, 202s, 204s, and the 200/201 answers without a body.
+    assert {op: _success(op)[0] for op in BODILESS} == {
+        "BulkUpdateCases": 200,
+        "CreateCaseJiraIssue": 202,
+        "CreateCaseNotebook": 204,
+        "CreateCaseServiceNowTicket": 202,
+        "DeleteCaseLink": 204,
+        "LinkJiraIssueToCase": 204,
+        "UnlinkJiraIssue": 204,
+        "UnwatchCase": 204,
+        "UpdateCaseComment": 200,
+        "WatchCase": 201,
+    }
+
+
+@pytest.mark.parametrize("operation_id", BODILESS)
+async def test_a_success_without_a_body_is_none_and_a_stray_body_is_ignored(
+    operation_id: str,
 ) -> None:
+    status, _ = _success(operation_id)
+    ids = {"case": USER, "comment": USER, "link": USER}
+
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, json={"data": {"unexpected": True}})
 
     async with CaseManagement(
         api_key="k", app_key="a", base_url="http://svc", transport=httpx.MockTransport(answer)
     ) as dd:
-        assert await call(dd.cases) is None
-        raw = await call(dd.cases.with_raw_response)
+        call = CALLS[operation_id]
+        assert await call(dd.cases, dd.links, ids) is None
+        raw = await call(dd.cases.with_raw_response, dd.links.with_raw_response, ids)
         assert raw.status_code == status
         assert raw.parse() is None
 
