@@ -290,6 +290,12 @@ class Builder:
             target = snake(wire)
             py = args.get(wire) or target.rstrip("_")
             annotation, check = self.value(p.get("schema", {}), py, p.get("required", False), wire)
+            if p.get("explode") is False and self.spec.resolve(p.get("schema", {})).get("type") == (
+                "array"
+            ):
+                # style: form, explode: false (CountCases' group_bys): one comma-separated value;
+                # opc ignores explode and would repeat the parameter.
+                check = f'[",".join({check})]'
             resolve = wire == "project_id"
             params.append(
                 Param(

@@ -434,3 +434,20 @@ async def test_remove_insights_sends_its_delete_body(emulator: Emulator, through
     delete = next(r for r in seen if r.method == "DELETE")
     body = json.loads(delete.content)
     assert body["data"]["attributes"]["insights"] == [MONITOR]
+
+
+# ---------------------------------------------------------------- CountCases' group_bys on the wire
+
+
+async def test_count_sends_group_bys_comma_separated(emulator: Emulator) -> None:
+    seen: list[httpx.URL] = []
+
+    class Spy(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append(request.url)
+            return await emulator.transport().handle_async_request(request)
+
+    async with emulator.client(transport=Spy()) as dd:
+        await dd.cases.count("status:open", group_bys=["status", "priority"])
+    (url,) = seen
+    assert url.params.get_list("group_bys") == ["status,priority"]  # as Datadog's client sends it

@@ -728,7 +728,7 @@ class Cases(Resource):
             limit: At most this many values per field (the most frequent), 1 to 1000.
         """
         query_filter = None if query_filter is None else string(query_filter, "query_filter")
-        group_bys = None if group_bys is None else str_list(group_bys, "group_bys")
+        group_bys = None if group_bys is None else [",".join(str_list(group_bys, "group_bys"))]
         limit = None if limit is None else integer(limit, "limit", minimum=1, maximum=1000)
         return await self._call(
             count_cases.asyncio_detailed,
