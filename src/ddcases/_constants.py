@@ -71,6 +71,10 @@ CREATES: dict[str, str] = {
     "create_case": "case",
     "create_project": "project",
     "comment_case": "comment",
+    "create_case_link": "link",
+    "create_case_jira_issue": "jira_issue",
+    "create_case_service_now_ticket": "servicenow_ticket",
+    "create_case_notebook": "notebook",
 }
 # The same, by path, for requests that do not name their operation (built by hand on dd.api's
 # client): POST to these, after any base-path prefix.
@@ -78,6 +82,10 @@ CREATE_PATHS: dict[str, str] = {
     "/api/v2/cases": "case",
     "/api/v2/cases/projects": "project",
     "/comment": "comment",
+    "/api/v2/cases/link": "link",
+    "/relationships/jira_issues": "jira_issue",
+    "/relationships/servicenow_tickets": "servicenow_ticket",
+    "/relationships/notebook": "notebook",
 }
 
 # httpx.Response.extensions key under which RetryTransport records how many retries a response

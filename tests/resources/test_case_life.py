@@ -17,6 +17,7 @@ from ddcases import (
     BadRequestError,
     Case,
     CaseManagement,
+    CreateOutcomeUnknownError,
     UnexpectedResponseError,
 )
 from ddcases.testing import Emulator
@@ -451,3 +452,34 @@ async def test_count_sends_group_bys_comma_separated(emulator: Emulator) -> None
         await dd.cases.count("status:open", group_bys=["status", "priority"])
     (url,) = seen
     assert url.params.get_list("group_bys") == ["status,priority"]  # as Datadog's client sends it
+
+
+# ---------------------------------------------------------------- retries: creates are not retried
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "creates"),
+    [
+        ("CreateCaseLink", True),
+        ("CreateCaseJiraIssue", True),
+        ("CreateCaseServiceNowTicket", True),
+        ("CreateCaseNotebook", True),
+        ("WatchCase", False),
+        ("LinkIncident", False),
+        ("BulkUpdateCases", False),
+    ],
+)
+async def test_a_503_is_retried_unless_the_call_creates_something(
+    dd: CaseManagement, emulator: Emulator, operation_id: str, creates: bool
+) -> None:
+    ids = await _ids(dd)
+    before = emulator.requests[operation_id]
+    emulator.faults.fail_next(1, status=503, operation=operation_id)
+    call = CALLS[operation_id]
+    if creates:  # x-ddcases-creates: a second attempt could make a second one
+        with pytest.raises(CreateOutcomeUnknownError):
+            await call(dd.cases, dd.links, ids)
+        assert emulator.requests[operation_id] - before == 1
+    else:
+        await call(dd.cases, dd.links, ids)
+        assert emulator.requests[operation_id] - before == 2
