@@ -18,6 +18,11 @@ holds the namespace's class (a subclass of the generated one).
   ones), like ``dd.cases.count("status:open")``'s filter.
 * ``paginate: {size, number, first}``: the method returns an ``AsyncPaginator`` over those query
   parameters, stopping on a short page.
+* ``lookup: false``: no member is looked up as a project key (CreateCaseJiraIssue's
+  ``project_id`` is a Jira project's id).
+
+A body that is a bare relationship linkage (``{data: {id, type}}``) takes ``data.id`` as a
+parameter (``args: {id: project}``; ``project`` is looked up by key as a path parameter is).
 
 Checks come from the schema: enums (plain strings must be a named value), ``minLength``,
 ``pattern`` (the UUID pattern reads as a UUID check), ``format`` (``date-time``, ``date``),
@@ -260,9 +265,9 @@ class Builder:
                 )
             if item_schema.get("type", "object") == "object":
                 cls = self.model(items, name)
-                typed = (
-                    self.param_type(items) if item_schema.get("properties") else "Mapping[str, Any]"
-                )
+                typed = "Mapping[str, Any]"
+                if item_schema.get("properties"):
+                    typed = f"{self.param_type(items)} | Mapping[str, Any]"
                 return (
                     f"Sequence[{cls} | {typed}]",
                     f"model_list({name}, {cls}, {what}{extra})",
@@ -277,7 +282,9 @@ class Builder:
                     return "Mapping[str, Sequence[str]]", f"str_list_map({name}, {what})"
                 if values.get("type") == "string":
                     return "Mapping[str, str]", f"str_map({name}, {what})"
-            typed = self.param_type(node) if schema.get("properties") else "Mapping[str, Any]"
+            typed = "Mapping[str, Any]"
+            if schema.get("properties"):  # the TypedDict documents the shape; any mapping goes
+                typed = f"{self.param_type(node)} | Mapping[str, Any]"
             return f"{cls} | {typed}", f"model_value({name}, {cls}, {what})"
         raise SpecError(f"{name}: no facade type for schema {schema!r}")
 
@@ -323,6 +330,12 @@ class Builder:
             target = snake(wire)
             py = args.get(wire) or target.rstrip("_")
             annotation, check = self.value(p.get("schema", {}), py, p.get("required", False), wire)
+            if p.get("explode") is False and self.spec.resolve(p.get("schema", {})).get("type") == (
+                "array"
+            ):
+                # style: form, explode: false (CountCases' group_bys): one comma-separated value;
+                # opc ignores explode and would repeat the parameter.
+                check = f'[",".join({check})]'
             resolve = wire == "project_id"
             params.append(
                 Param(
@@ -346,6 +359,10 @@ class Builder:
             schema_node = next(iter(content.values()))["schema"]
             body, members, at_least_one = self.body(schema_node, args, operation_id)
             params.extend(members)
+
+        if ext.get("lookup") is False:  # a `project_id` that names no case project (Jira's)
+            for p in params:
+                p.resolve = False
 
         positional = set(ext.get("positional") or [])
         for p in params:
@@ -396,6 +413,22 @@ class Builder:
                 expr, members, at_least_one = self.attributes(sub, args, where, "")
                 params.extend(members)
                 fields.append(f"attributes={expr}")
+            elif member == "id":
+                # A bare relationship linkage ({data: {id, type}}: MoveCaseToProject,
+                # LinkIncident): the id is a required parameter, named by ``args: {id: ...}``;
+                # ``project`` takes a key or UUID, as a path parameter of that name does.
+                py = args.get("id", "id")
+                annotation, check = self.value(sub, py, True, "id")
+                resolve = py == "project"
+                if resolve:
+                    annotation, check = "str", f'resource_id({py}, "project")'
+                doc = (
+                    "The project's key or UUID."
+                    if resolve
+                    else self.spec.resolve(sub).get("description", "")
+                )
+                params.append(Param(py, annotation, True, check, doc, "body", "id", resolve))
+                fields.append(f"id={params[-1].local}")
             elif member in (data.get("required") or []):
                 raise SpecError(f"{where}: data.{member} is required and not supported yet")
         return f"{request_cls}(data={data_cls}({', '.join(fields)}))", params, at_least_one

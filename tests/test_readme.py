@@ -238,7 +238,23 @@ def test_examples_setup_project_is_idempotent_against_one_emulator() -> None:
     assert "filed SECREV-2" in second
 
 
-def test_every_example_is_run_by_a_test() -> None:
-    assert EXAMPLES == ["examples/setup_project.py", "examples/triage.py"], (
-        "add a test that runs the new example"
+@pytest.mark.parametrize("example", [pytest.param(None, marks=_pending("examples/case_bot.py"))])
+def test_examples_case_bot_runs_against_the_emulator(example: None) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "case_bot.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
+    assert result.returncode == 0, result.stderr
+    assert "Follow-up summary for project BOT: 3 cases answered and closed" in result.stdout
+    assert "BOT-1: CLOSED, 3 comments, 1 watcher(s), 1 link(s)" in result.stdout
+
+
+def test_every_example_is_run_by_a_test() -> None:
+    assert EXAMPLES == [
+        "examples/case_bot.py",
+        "examples/setup_project.py",
+        "examples/triage.py",
+    ], "add a test that runs the new example"

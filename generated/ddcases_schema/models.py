@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -2297,6 +2298,927 @@ class CaseEmptyRequest(BaseModel):
     data: CaseEmpty
 
 
+class CaseUpdateDueDateAttributes(BaseModel):
+    """
+    Case due date update attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    due_date: Annotated[date, Field(examples=["2026-12-31"])]
+    """
+    The date by which the case should be resolved (`YYYY-MM-DD`).
+    """
+
+
+class CaseUpdateDueDate(BaseModel):
+    """
+    Case due date update
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseUpdateDueDateAttributes
+    type: CaseResourceType
+
+
+class CaseUpdateDueDateRequest(BaseModel):
+    """
+    Case due date update request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseUpdateDueDate
+
+
+class CaseUpdateResolvedReasonAttributes(BaseModel):
+    """
+    Case resolved reason update attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    security_resolved_reason: Annotated[str, Field(examples=["FALSE_POSITIVE"], min_length=1)]
+    """
+    Why the case was resolved, such as `FALSE_POSITIVE`, `TRUE_POSITIVE` or `BENIGN_POSITIVE`.
+    """
+
+
+class CaseUpdateResolvedReason(BaseModel):
+    """
+    Case resolved reason update
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseUpdateResolvedReasonAttributes
+    type: CaseResourceType
+
+
+class CaseUpdateResolvedReasonRequest(BaseModel):
+    """
+    Case resolved reason update request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseUpdateResolvedReason
+
+
+class CaseInsightType(StrEnum):
+    """The kind of Datadog resource an insight refers to."""
+
+    APM_RECOMMENDATION = "APM_RECOMMENDATION"
+    CLOUD_COST_RECOMMENDATION = "CLOUD_COST_RECOMMENDATION"
+    ERROR_TRACKING = "ERROR_TRACKING"
+    EVENT = "EVENT"
+    EVENT_CORRELATION = "EVENT_CORRELATION"
+    INCIDENT = "INCIDENT"
+    INSIGHT_SCORECARD_CAMPAIGN = "INSIGHT_SCORECARD_CAMPAIGN"
+    MONITOR = "MONITOR"
+    PROFILING_DOWNSIZING_EXPERIMENT = "PROFILING_DOWNSIZING_EXPERIMENT"
+    RESOURCE_POLICY = "RESOURCE_POLICY"
+    SCM_URL = "SCM_URL"
+    SECURITY_FINDING = "SECURITY_FINDING"
+    SECURITY_SIGNAL = "SECURITY_SIGNAL"
+    SENSITIVE_DATA_SCANNER_ISSUE = "SENSITIVE_DATA_SCANNER_ISSUE"
+    WATCHDOG_STORY = "WATCHDOG_STORY"
+    WIDGET = "WIDGET"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseInsightType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseInsight(BaseModel):
+    """
+    A reference from a case to a Datadog resource (a monitor, a signal, ...).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: CaseInsightType
+    resource_id: Annotated[str, Field(examples=["123"])]
+    """
+    The id of the referenced resource (a monitor id, a signal id, ...).
+    """
+    ref: Annotated[str, Field(examples=["/monitors/123"])]
+    """
+    A path or deep link inside Datadog, such as `/monitors/123`.
+    """
+
+
+class CaseInsightsAttributes(BaseModel):
+    """
+    Insights to add to or remove from a case
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    insights: Annotated[list[CaseInsight], Field(max_length=100, min_length=1)]
+    """
+    1 to 100 insights.
+    """
+
+
+class CaseInsightsData(BaseModel):
+    """
+    Case insights data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseInsightsAttributes
+    type: CaseResourceType
+
+
+class CaseInsightsRequest(BaseModel):
+    """
+    Case insights request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseInsightsData
+
+
+class CaseUpdateCommentAttributes(BaseModel):
+    """
+    Case comment update attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    comment: Annotated[str, Field(examples=["edited text"], min_length=1)]
+    """
+    The comment's new text (Markdown, not empty).
+    """
+
+
+class CaseUpdateComment(BaseModel):
+    """
+    Case comment update
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseUpdateCommentAttributes
+    type: CaseResourceType
+
+
+class CaseUpdateCommentRequest(BaseModel):
+    """
+    Case comment update request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseUpdateComment
+
+
+class CaseWatcherResourceType(StrEnum):
+    """JSON:API resource type for case watchers."""
+
+    WATCHER = "watcher"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseWatcherResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseWatcherUserRelationship(BaseModel):
+    """
+    The watching user.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: UserRelationshipData
+
+
+class CaseWatcherRelationships(BaseModel):
+    """
+    Resources related to a watcher
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    user: CaseWatcherUserRelationship
+
+
+class CaseWatcher(BaseModel):
+    """
+    A user watching a case; it has no attributes, only its user.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[str, Field(examples=["8e5b0c7a-3a4f-4d5e-9b6c-7d8e9f0a1b2c"])]
+    """
+    The watcher's id.
+    """
+    relationships: CaseWatcherRelationships
+    type: CaseWatcherResourceType
+
+
+class CaseWatchersResponse(BaseModel):
+    """
+    The watchers of a case
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[CaseWatcher]
+    """
+    Every watcher of the case.
+    """
+
+
+class CaseLinkResourceType(StrEnum):
+    """JSON:API resource type for links."""
+
+    LINK = "link"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseLinkResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseLinkEntityType(StrEnum):
+    """The kind of entity at one end of a link."""
+
+    CASE = "CASE"
+    INCIDENT = "INCIDENT"
+    PAGE = "PAGE"
+    AGENT_CONVERSATION = "AGENT_CONVERSATION"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseLinkEntityType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseLinkRelationship(StrEnum):
+    """How the parent of a link relates to its child."""
+
+    RELATES_TO = "RELATES_TO"
+    CAUSES = "CAUSES"
+    BLOCKS = "BLOCKS"
+    DUPLICATES = "DUPLICATES"
+    PARENT_OF = "PARENT_OF"
+    SUCCESSOR_OF = "SUCCESSOR_OF"
+    ESCALATES_TO = "ESCALATES_TO"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseLinkRelationship | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseLinkAttributes(BaseModel):
+    """
+    The two ends of a link and how they relate.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    parent_entity_type: CaseLinkEntityType
+    parent_entity_id: Annotated[str, Field(examples=["f98a5a5b-e0ff-45d4-b2f5-afe6e74de504"], min_length=1)]
+    """
+    The parent entity's UUID.
+    """
+    child_entity_type: CaseLinkEntityType
+    child_entity_id: Annotated[str, Field(examples=["9b3a5e1c-4c2e-4a7b-9a57-3b3c4d5e6f70"], min_length=1)]
+    """
+    The child entity's UUID.
+    """
+    relationship: CaseLinkRelationship
+
+
+class CaseLink(BaseModel):
+    """
+    A link between two entities.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseLinkAttributes
+    id: Annotated[str, Field(examples=["2c1e0d9f-8b7a-4c6d-9e5f-4a3b2c1d0e9f"])]
+    """
+    The link's UUID.
+    """
+    type: CaseLinkResourceType
+
+
+class CaseLinkResponse(BaseModel):
+    """
+    A link
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseLink
+
+
+class CaseLinksResponse(BaseModel):
+    """
+    Links
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: list[CaseLink]
+    """
+    Every link found.
+    """
+
+
+class CaseLinkCreate(BaseModel):
+    """
+    Case link creation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseLinkAttributes
+    type: CaseLinkResourceType
+
+
+class CaseLinkCreateRequest(BaseModel):
+    """
+    Case link creation request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseLinkCreate
+
+
+class IncidentResourceType(StrEnum):
+    """JSON:API resource type for incidents."""
+
+    INCIDENTS = "incidents"
+
+    @classmethod
+    def _missing_(cls, value: object) -> IncidentResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class IncidentRelationshipData(BaseModel):
+    """
+    An incident, by id.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[str, Field(examples=["00000000-0000-0000-1234-000000000000"], min_length=1)]
+    """
+    The incident's id.
+    """
+    type: IncidentResourceType
+
+
+class RelationshipToIncidentRequest(BaseModel):
+    """
+    The incident to link to a case.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: IncidentRelationshipData
+
+
+class JiraIssueResourceType(StrEnum):
+    """JSON:API resource type for Jira issues."""
+
+    ISSUES = "issues"
+
+    @classmethod
+    def _missing_(cls, value: object) -> JiraIssueResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class JiraIssueLinkAttributes(BaseModel):
+    """
+    The Jira issue to link
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    jira_issue_url: Annotated[str, Field(examples=["https://jira.example.com/browse/PROJ-123"], min_length=1)]
+    """
+    The issue's URL, such as `https://jira.example.com/browse/PROJ-123`.
+    """
+
+
+class JiraIssueLinkData(BaseModel):
+    """
+    Jira issue link data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: JiraIssueLinkAttributes
+    type: JiraIssueResourceType
+
+
+class JiraIssueLinkRequest(BaseModel):
+    """
+    Jira issue link request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: JiraIssueLinkData
+
+
+class ServiceNowTicketResourceType(StrEnum):
+    """JSON:API resource type for ServiceNow tickets."""
+
+    TICKETS = "tickets"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ServiceNowTicketResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class ServiceNowTicketCreateAttributes(BaseModel):
+    """
+    The ServiceNow ticket to create
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    instance_name: Annotated[str, Field(examples=["acme"], min_length=1)]
+    """
+    The ServiceNow instance to create the ticket in.
+    """
+    assignment_group: Annotated[str | None, Field(examples=["secops"])] = None
+    """
+    The ServiceNow assignment group of the ticket.
+    """
+
+
+class ServiceNowTicketCreateData(BaseModel):
+    """
+    ServiceNow ticket creation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: ServiceNowTicketCreateAttributes
+    type: ServiceNowTicketResourceType
+
+
+class ServiceNowTicketCreateRequest(BaseModel):
+    """
+    ServiceNow ticket creation request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: ServiceNowTicketCreateData
+
+
+class NotebookResourceType(StrEnum):
+    """JSON:API resource type for notebooks."""
+
+    NOTEBOOK = "notebook"
+
+    @classmethod
+    def _missing_(cls, value: object) -> NotebookResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class NotebookCreateData(BaseModel):
+    """
+    Notebook creation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: NotebookResourceType
+
+
+class NotebookCreateRequest(BaseModel):
+    """
+    Notebook creation request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: NotebookCreateData
+
+
+class CaseCountGroupValue(BaseModel):
+    """
+    How many matching cases have one value of a field.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    value: str
+    """
+    The field's value, such as `OPEN`.
+    """
+    count: int
+    """
+    The number of matching cases with that value.
+    """
+
+
+class CaseCountGroup(BaseModel):
+    """
+    The counts for one field.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    group: str
+    """
+    The field, such as `status`.
+    """
+    group_values: list[CaseCountGroupValue]
+    """
+    The counts per value, the most frequent first.
+    """
+
+
+class CaseCountResponseAttributes(BaseModel):
+    """
+    Case counts
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    groups: list[CaseCountGroup]
+    """
+    One entry per field of `group_bys`.
+    """
+
+
+class CaseCountResponseData(BaseModel):
+    """
+    Case count data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseCountResponseAttributes
+    id: str
+    """
+    An id for this answer.
+    """
+    type: Annotated[str, Field(examples=["count"])]
+    """
+    The resource type (a free string).
+    """
+
+
+class CaseCountResponse(BaseModel):
+    """
+    Case count response
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseCountResponseData
+
+
+class CaseAggregateResourceType(StrEnum):
+    """JSON:API resource type for aggregation requests."""
+
+    AGGREGATE = "aggregate"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseAggregateResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseAggregateGroupBy(BaseModel):
+    """
+    How to group the matching cases.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    groups: Annotated[list[str], Field(examples=[["priority"]])]
+    """
+    The fields to group by, such as `status` and `priority`.
+    """
+    limit: Annotated[int, Field(examples=[100], ge=1, le=1000)]
+    """
+    At most this many groups, 1 to 1000.
+    """
+
+
+class CaseAggregateRequestAttributes(BaseModel):
+    """
+    Case aggregation attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    query_filter: Annotated[str, Field(examples=["status:open"])]
+    """
+    A search query, as for SearchCases (`status:open priority:P1`).
+    """
+    group_by: CaseAggregateGroupBy
+
+
+class CaseAggregateRequestData(BaseModel):
+    """
+    Case aggregation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseAggregateRequestAttributes
+    type: CaseAggregateResourceType
+
+
+class CaseAggregateRequest(BaseModel):
+    """
+    Case aggregation request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseAggregateRequestData
+
+
+class CaseAggregateGroup(BaseModel):
+    """
+    One group of matching cases.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    group: str
+    """
+    The group's values, joined by `,` in the order of `group_by.groups`.
+    """
+    value: list[float]
+    """
+    The group's count, as a one-item list.
+    """
+
+
+class CaseAggregateResponseAttributes(BaseModel):
+    """
+    Case aggregation result
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    groups: list[CaseAggregateGroup]
+    """
+    The groups, the largest first.
+    """
+    total: float
+    """
+    The number of matching cases.
+    """
+
+
+class CaseAggregateResponseData(BaseModel):
+    """
+    Case aggregation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseAggregateResponseAttributes
+    id: str
+    """
+    An id for this answer.
+    """
+    type: Annotated[str, Field(examples=["aggregate"])]
+    """
+    The resource type (a free string).
+    """
+
+
+class CaseAggregateResponse(BaseModel):
+    """
+    Case aggregation response
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseAggregateResponseData
+
+
+class CaseBulkResourceType(StrEnum):
+    """JSON:API resource type for bulk updates."""
+
+    BULK = "bulk"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseBulkResourceType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class CaseBulkActionType(StrEnum):
+    """The action a bulk update applies (lower case, unlike the other enums)."""
+
+    PRIORITY = "priority"
+    STATUS = "status"
+    ASSIGN = "assign"
+    UNASSIGN = "unassign"
+    ARCHIVE = "archive"
+    UNARCHIVE = "unarchive"
+    JIRA = "jira"
+    SERVICENOW = "servicenow"
+    LINEAR = "linear"
+    UPDATE_PROJECT = "update_project"
+
+    @classmethod
+    def _missing_(cls, value: object) -> CaseBulkActionType | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """False when the server sent a value this version of the spec doesn't name."""
+        return self._value_ in type(self)._value2member_map_
+
+
+class JiraIssueFields(RootModel[dict[str, Any]]):
+    """
+    More Jira fields for the issue, as Jira names them.
+    """
+
+    root: dict[str, Any]
+
+
+class CaseBulkUpdatePayload(RootModel[dict[str, str]]):
+    """
+    The action's arguments, such as `{"priority": "P1"}` for `priority`.
+    """
+
+    root: dict[str, str]
+
+
 class CustomAttributeConfigResourceAttributes(BaseModel):
     """
     Custom attribute config attributes.
@@ -2717,6 +3639,91 @@ class TimelineCellAuthorUser(BaseModel):
     type: TimelineCellAuthorUserType
 
 
+class JiraIssueCreateAttributes(BaseModel):
+    """
+    The Jira issue to create
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    jira_account_id: Annotated[str, Field(examples=["1234"], min_length=1)]
+    """
+    The Jira account (integration) to create the issue with.
+    """
+    project_id: Annotated[str, Field(examples=["10000"], min_length=1)]
+    """
+    The Jira project's id (not a Case Management project).
+    """
+    issue_type_id: Annotated[str, Field(examples=["10001"], min_length=1)]
+    """
+    The Jira issue type's id.
+    """
+    fields: JiraIssueFields | None = None
+
+
+class JiraIssueCreateData(BaseModel):
+    """
+    Jira issue creation data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: JiraIssueCreateAttributes
+    type: JiraIssueResourceType
+
+
+class JiraIssueCreateRequest(BaseModel):
+    """
+    Jira issue creation request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: JiraIssueCreateData
+
+
+class CaseBulkUpdateRequestAttributes(BaseModel):
+    """
+    Case bulk update attributes
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    case_ids: Annotated[list[str], Field(examples=[["SEC-1", "SEC-2"]], min_length=1)]
+    """
+    The cases to update, by UUID or key.
+    """
+    type: CaseBulkActionType
+    payload: CaseBulkUpdatePayload | None = None
+
+
+class CaseBulkUpdateRequestData(BaseModel):
+    """
+    Case bulk update data
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attributes: CaseBulkUpdateRequestAttributes
+    type: CaseBulkResourceType
+
+
+class CaseBulkUpdateRequest(BaseModel):
+    """
+    Case bulk update request
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: CaseBulkUpdateRequestData
+
+
 class APIErrorResponse(BaseModel):
     """
     API error response.
@@ -2882,6 +3889,10 @@ class TimelineCell(BaseModel):
     """
     When the cell was created.
     """
+    modified_at: AwareDatetime | None = None
+    """
+    When the cell was last edited (UpdateCaseComment); absent if never.
+    """
     type: TimelineCellType
 
 
@@ -2983,6 +3994,14 @@ class CaseAttributes(BaseModel):
     """
     Description
     """
+    due_date: Annotated[date | None, Field(examples=["2026-12-31"])] = None
+    """
+    The date by which the case should be resolved, once set (UpdateCaseDueDate).
+    """
+    insights: list[CaseInsight] | None = None
+    """
+    The Datadog resources the case refers to (AddCaseInsights).
+    """
     jira_issue: JiraIssue | None = None
     """
     Jira issue attached to case
@@ -2996,6 +4015,10 @@ class CaseAttributes(BaseModel):
     Timestamp of when the case was last modified
     """
     priority: CasePriority
+    security_resolved_reason: Annotated[str | None, Field(examples=["FALSE_POSITIVE"])] = None
+    """
+    Why the case was resolved, once set (UpdateCaseResolvedReason).
+    """
     service_now_ticket: ServiceNowTicket | None = None
     """
     ServiceNow ticket attached to case

@@ -77,6 +77,10 @@ CREATES: dict[str, str] = {
     "create_case_automation_rule": "automation rule",
     "create_case_view": "view",
     "create_maintenance_window": "maintenance window",
+    "create_case_link": "link",
+    "create_case_jira_issue": "jira_issue",
+    "create_case_service_now_ticket": "servicenow_ticket",
+    "create_case_notebook": "notebook",
 }
 # The same, by path, for requests that do not name their operation (built by hand on dd.api's
 # client): POST to these, after any base-path prefix.
@@ -90,6 +94,10 @@ CREATE_PATHS: dict[str, str] = {
     "/rules": "automation rule",
     "/api/v2/cases/views": "view",
     "/api/v2/maintenance_windows": "maintenance window",
+    "/api/v2/cases/link": "link",
+    "/relationships/jira_issues": "jira_issue",
+    "/relationships/servicenow_tickets": "servicenow_ticket",
+    "/relationships/notebook": "notebook",
 }
 
 # httpx.Response.extensions key under which RetryTransport records how many retries a response

@@ -33,8 +33,7 @@ EXTRA_CASE_ATTRIBUTES = [
     "public_id",
     "internal_id",
     "merge_status",
-    "insights",
-]
+]  # insights is typed since issue 16: tests/generated/test_case_life_models.py
 
 
 def test_page_keeps_included_and_extra_meta() -> None:

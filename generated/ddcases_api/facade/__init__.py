@@ -2,7 +2,7 @@
 """The facade's namespaces, generated from openapi.yaml's ``x-ddcases`` method names.
 
 :class:`Namespaces` gives ``CaseManagement`` one attribute per top-level namespace
-(``dd.projects``, ``dd.views``, ``dd.case_types``, ``dd.maintenance_windows``, ``dd.cases``), each built, and its module imported, on first use: a
+(``dd.projects``, ``dd.views``, ``dd.case_types``, ``dd.maintenance_windows``, ``dd.cases``, ``dd.links``), each built, and its module imported, on first use: a
 program pays at import for none of them. A namespace with a hand-written operation has its class in
 ``ddcases.resources.<namespace>``, a subclass of the generated one.
 """
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ddcases.resources.projects import Projects
 
     from .case_types import CaseTypes
+    from .links import Links
     from .maintenance_windows import MaintenanceWindows
     from .views import Views
 
@@ -57,7 +58,14 @@ class Namespaces:
 
     @cached_property
     def cases(self) -> Cases:
-        """``dd.cases``: get, update_priority, assign, unassign, archive, unarchive, update_title, update_description, comment, delete_comment, update_attributes, delete_custom_attribute, create, search, update_status, update_custom_attribute."""
+        """``dd.cases``: get, update_priority, assign, unassign, archive, unarchive, update_title, update_description, comment, update_comment, delete_comment, update_attributes, delete_custom_attribute, update_due_date, update_resolved_reason, move, add_insights, remove_insights, timeline, watchers, watch, unwatch, link_incident, link_jira_issue, create_jira_issue, unlink_jira_issue, create_servicenow_ticket, create_notebook, count, aggregate, bulk_update, create, search, update_status, update_custom_attribute."""
         from ddcases.resources.cases import Cases
 
         return Cases(cast("CaseManagement", self))
+
+    @cached_property
+    def links(self) -> Links:
+        """``dd.links``: list, create, delete."""
+        from .links import Links
+
+        return Links(cast("CaseManagement", self))

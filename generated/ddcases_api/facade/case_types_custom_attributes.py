@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ddcases._raw_response import to_raw
 from ddcases._resource import Resource, data_as, list_data, no_body
@@ -123,7 +124,7 @@ class CustomAttributes(Resource):
         display_name: str | None = None,
         description: str | None = None,
         type: CustomAttributeType | str | None = None,
-        type_data: CustomAttributeTypeData | CustomAttributeTypeDataParam | None = None,
+        type_data: CustomAttributeTypeData | CustomAttributeTypeDataParam | Mapping[str, Any] | None = None,
         map_from: str | None = None,
     ) -> CustomAttributeConfig:
         """Update custom attribute config.

@@ -14,37 +14,93 @@ Written by hand in ``ddcases.resources.cases`` (openapi.yaml's ``x-ddcases-hand-
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
+from ddcases._pagination import AsyncPaginator, RawPage
 from ddcases._raw_response import to_raw
-from ddcases._resource import Resource, data_as, first_data, no_body
-from ddcases._validation import enum_value, resource_id, str_list_map, string, text, uuid_str
+from ddcases._resource import Resource, data_as, first_data, item_id, list_data, no_body
+from ddcases._validation import (
+    boolean,
+    date_value,
+    enum_value,
+    integer,
+    model_list,
+    model_value,
+    resource_id,
+    str_list,
+    str_list_bounded,
+    str_list_map,
+    str_map,
+    string,
+    text,
+    uuid_str,
+)
 
 from ..api.case_management import (
+    add_case_insights,
+    aggregate_cases,
     archive_case,
     assign_case,
+    bulk_update_cases,
     comment_case,
+    count_cases,
+    create_case_jira_issue,
+    create_case_notebook,
+    create_case_service_now_ticket,
     delete_case_comment,
     delete_case_custom_attribute,
     get_case,
+    link_incident,
+    link_jira_issue_to_case,
+    list_case_timeline,
+    list_case_watchers,
+    move_case_to_project,
+    remove_case_insights,
     unarchive_case,
     unassign_case,
+    unlink_jira_issue,
+    unwatch_case,
     update_attributes,
+    update_case_comment,
     update_case_description,
+    update_case_due_date,
+    update_case_resolved_reason,
     update_case_title,
     update_priority,
+    watch_case,
 )
 from ..models import (
     Case,
+    CaseAggregateGroupBy,
+    CaseAggregateRequest,
+    CaseAggregateRequestAttributes,
+    CaseAggregateRequestData,
+    CaseAggregateResourceType,
+    CaseAggregateResponse,
+    CaseAggregateResponseData,
     CaseAssign,
     CaseAssignAttributes,
     CaseAssignRequest,
+    CaseBulkActionType,
+    CaseBulkResourceType,
+    CaseBulkUpdatePayload,
+    CaseBulkUpdateRequest,
+    CaseBulkUpdateRequestAttributes,
+    CaseBulkUpdateRequestData,
     CaseComment,
     CaseCommentAttributes,
     CaseCommentRequest,
+    CaseCountResponse,
+    CaseCountResponseData,
     CaseEmpty,
     CaseEmptyRequest,
+    CaseInsight,
+    CaseInsightsAttributes,
+    CaseInsightsData,
+    CaseInsightsRequest,
     CaseObjectAttributes,
     CasePriority,
     CaseResourceType,
@@ -52,24 +108,64 @@ from ..models import (
     CaseUpdateAttributes,
     CaseUpdateAttributesAttributes,
     CaseUpdateAttributesRequest,
+    CaseUpdateComment,
+    CaseUpdateCommentAttributes,
+    CaseUpdateCommentRequest,
     CaseUpdateDescription,
     CaseUpdateDescriptionAttributes,
     CaseUpdateDescriptionRequest,
+    CaseUpdateDueDate,
+    CaseUpdateDueDateAttributes,
+    CaseUpdateDueDateRequest,
     CaseUpdatePriority,
     CaseUpdatePriorityAttributes,
     CaseUpdatePriorityRequest,
+    CaseUpdateResolvedReason,
+    CaseUpdateResolvedReasonAttributes,
+    CaseUpdateResolvedReasonRequest,
     CaseUpdateTitle,
     CaseUpdateTitleAttributes,
     CaseUpdateTitleRequest,
+    CaseWatcher,
+    CaseWatchersResponse,
+    IncidentRelationshipData,
+    IncidentResourceType,
+    JiraIssueCreateAttributes,
+    JiraIssueCreateData,
+    JiraIssueCreateRequest,
+    JiraIssueFields,
+    JiraIssueLinkAttributes,
+    JiraIssueLinkData,
+    JiraIssueLinkRequest,
+    JiraIssueResourceType,
+    NotebookCreateData,
+    NotebookCreateRequest,
+    NotebookResourceType,
+    ProjectRelationship,
+    ProjectRelationshipData,
+    ProjectResourceType,
+    RelationshipToIncidentRequest,
+    ServiceNowTicketCreateAttributes,
+    ServiceNowTicketCreateData,
+    ServiceNowTicketCreateRequest,
+    ServiceNowTicketResourceType,
     TimelineCellResource,
     TimelineResponse,
 )
+from ..types import UNSET
+
+if TYPE_CHECKING:
+    from .params import CaseInsightParam
 
 __all__ = ["Cases", "CasesWithRawResponse"]
 
 _NONE = type(None)
 _CASE = data_as(CaseResponse, Case)
 _TIMELINE_CELL_RESOURCE_FIRST = first_data(TimelineResponse, TimelineCellResource)
+_TIMELINE_CELL_RESOURCE_LIST = list_data(TimelineResponse, TimelineCellResource)
+_CASE_WATCHER_LIST = list_data(CaseWatchersResponse, CaseWatcher)
+_CASE_COUNT_RESPONSE_DATA = data_as(CaseCountResponse, CaseCountResponseData)
+_CASE_AGGREGATE_RESPONSE_DATA = data_as(CaseAggregateResponse, CaseAggregateResponseData)
 
 
 class Cases(Resource):
@@ -221,6 +317,26 @@ class Cases(Resource):
         )
         return await self._call(comment_case.asyncio_detailed, _TIMELINE_CELL_RESOURCE_FIRST, case, body=body)
 
+    async def update_comment(self, case: str, comment_id: str, message: str) -> None:
+        """Update case comment.
+
+        Change the text of a comment (a timeline cell) of a case.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            comment_id: Timeline cell (comment) UUID
+            message: The comment's new text (Markdown, not empty).
+        """
+        case = resource_id(case, "case")
+        comment_id = uuid_str(comment_id, "comment_id")
+        message = text(message, "message")
+        body = CaseUpdateCommentRequest(
+            data=CaseUpdateComment(attributes=CaseUpdateCommentAttributes(comment=message), type_=CaseResourceType.CASE)
+        )
+        await self._call(update_case_comment.asyncio_detailed, no_body, case, comment_id, body=body)
+
     async def delete_comment(self, case: str, comment_id: str) -> None:
         """Delete case comment.
 
@@ -273,6 +389,421 @@ class Cases(Resource):
         key = resource_id(key, "key")
         return await self._call(delete_case_custom_attribute.asyncio_detailed, _CASE, case, key)
 
+    async def update_due_date(self, case: str, due_date: datetime.date | str) -> Case:
+        """Update case due date.
+
+        Set the date by which a case should be resolved.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            due_date: The date by which the case should be resolved (`YYYY-MM-DD`).
+        """
+        case = resource_id(case, "case")
+        due_date = date_value(due_date, "due_date")
+        body = CaseUpdateDueDateRequest(
+            data=CaseUpdateDueDate(
+                attributes=CaseUpdateDueDateAttributes(due_date=due_date), type_=CaseResourceType.CASE
+            )
+        )
+        return await self._call(update_case_due_date.asyncio_detailed, _CASE, case, body=body)
+
+    async def update_resolved_reason(self, case: str, security_resolved_reason: str) -> Case:
+        """Update case resolved reason.
+
+        Set why a (security) case was resolved, such as `FALSE_POSITIVE`, `TRUE_POSITIVE` or
+        `BENIGN_POSITIVE`.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            security_resolved_reason: Why the case was resolved, such as `FALSE_POSITIVE`,
+                `TRUE_POSITIVE` or `BENIGN_POSITIVE`.
+        """
+        case = resource_id(case, "case")
+        security_resolved_reason = text(security_resolved_reason, "security_resolved_reason")
+        body = CaseUpdateResolvedReasonRequest(
+            data=CaseUpdateResolvedReason(
+                attributes=CaseUpdateResolvedReasonAttributes(security_resolved_reason=security_resolved_reason),
+                type_=CaseResourceType.CASE,
+            )
+        )
+        return await self._call(update_case_resolved_reason.asyncio_detailed, _CASE, case, body=body)
+
+    async def move(self, case: str, project: str) -> Case:
+        """Move case to project.
+
+        Move a case to another project. The case gets a key in the new project.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            project: The project's key or UUID.
+        """
+        case = resource_id(case, "case")
+        project = resource_id(project, "project")
+        project = await self._client._project_keys.resolve(project)
+        body = ProjectRelationship(data=ProjectRelationshipData(id=project, type_=ProjectResourceType.PROJECT))
+        return await self._call(move_case_to_project.asyncio_detailed, _CASE, case, body=body)
+
+    async def add_insights(
+        self, case: str, insights: Sequence[CaseInsight | CaseInsightParam | Mapping[str, Any]]
+    ) -> Case:
+        """Add insights to a case.
+
+        Attach 1 to 100 insights (references to monitors, signals, incidents and other Datadog
+        resources) to a case. Insights the case already has are kept once.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            insights: 1 to 100 insights.
+        """
+        case = resource_id(case, "case")
+        insights_checked = model_list(insights, CaseInsight, "insights", minItems=1, maxItems=100)
+        body = CaseInsightsRequest(
+            data=CaseInsightsData(
+                attributes=CaseInsightsAttributes(insights=insights_checked), type_=CaseResourceType.CASE
+            )
+        )
+        return await self._call(add_case_insights.asyncio_detailed, _CASE, case, body=body)
+
+    async def remove_insights(
+        self, case: str, insights: Sequence[CaseInsight | CaseInsightParam | Mapping[str, Any]]
+    ) -> Case:
+        """Remove insights from a case.
+
+        Detach 1 to 100 insights from a case. An insight the case does not have is ignored.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            insights: 1 to 100 insights.
+        """
+        case = resource_id(case, "case")
+        insights_checked = model_list(insights, CaseInsight, "insights", minItems=1, maxItems=100)
+        body = CaseInsightsRequest(
+            data=CaseInsightsData(
+                attributes=CaseInsightsAttributes(insights=insights_checked), type_=CaseResourceType.CASE
+            )
+        )
+        return await self._call(remove_case_insights.asyncio_detailed, _CASE, case, body=body)
+
+    def timeline(
+        self,
+        case: str,
+        *,
+        ascending: bool | None = None,
+        page_size: int = 100,
+        limit: int | None = None,
+        prefetch: int | bool = True,
+    ) -> AsyncPaginator[TimelineCellResource]:
+        """List case timeline.
+
+        List the cells of a case's timeline (its comments), newest first unless `ascending` is
+        true. Pages are numbered from 0; the answer says nothing about how many there are, so the
+        last page is the first one shorter than the page size.
+
+        OAuth apps require the cases_read authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            ascending: `true` for the oldest cell first; the default is newest first.
+
+        Returns an ``AsyncPaginator``: nothing is sent until it is iterated or awaited.
+        """
+        case = resource_id(case, "case")
+        ascending = None if ascending is None else boolean(ascending, "ascending")
+        page_size = integer(page_size, "page_size", minimum=1, maximum=100)
+        if limit is not None:
+            limit = integer(limit, "limit", minimum=1)
+
+        async def fetch(number: int) -> RawPage[TimelineCellResource]:
+            # The service numbers pages from 0; the paginator from 1.
+            items = await self._call(
+                list_case_timeline.asyncio_detailed,
+                _TIMELINE_CELL_RESOURCE_LIST,
+                case,
+                sort_ascending=UNSET if ascending is None else ascending,
+                page_size=page_size,
+                page_number=number - 1,
+            )
+            return RawPage(items)  # no counts: the walk stops on a short or empty page
+
+        return AsyncPaginator(fetch, key=item_id, page_size=page_size, limit=limit, prefetch=prefetch)
+
+    async def watchers(self, case: str) -> list[CaseWatcher]:
+        """List case watchers.
+
+        List the users watching a case (notified of its changes).
+
+        OAuth apps require the cases_read authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+        """
+        case = resource_id(case, "case")
+        return await self._call(list_case_watchers.asyncio_detailed, _CASE_WATCHER_LIST, case)
+
+    async def watch(self, case: str, user: str) -> None:
+        """Watch a case.
+
+        Add a user to a case's watchers. Watching a case the user already watches changes nothing.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            user: The watching user's UUID.
+        """
+        case = resource_id(case, "case")
+        user = uuid_str(user, "user")
+        await self._call(watch_case.asyncio_detailed, no_body, case, user)
+
+    async def unwatch(self, case: str, user: str) -> None:
+        """Unwatch a case.
+
+        Remove a user from a case's watchers. Removing a user who is not watching changes nothing.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            user: The watching user's UUID.
+        """
+        case = resource_id(case, "case")
+        user = uuid_str(user, "user")
+        await self._call(unwatch_case.asyncio_detailed, no_body, case, user)
+
+    async def link_incident(self, case: str, incident: str) -> Case:
+        """Link an incident to a case.
+
+        Link an incident to a case; the link is listed by ListCaseLinks (`RELATES_TO`, the case
+        as parent). Linking the same incident again changes nothing.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            incident: The incident's id.
+        """
+        case = resource_id(case, "case")
+        incident = text(incident, "incident")
+        body = RelationshipToIncidentRequest(
+            data=IncidentRelationshipData(id=incident, type_=IncidentResourceType.INCIDENTS)
+        )
+        return await self._call(link_incident.asyncio_detailed, _CASE, case, body=body)
+
+    async def link_jira_issue(self, case: str, jira_issue_url: str) -> None:
+        """Link an existing Jira issue to a case.
+
+        Link an existing Jira issue to a case by its URL. A case has at most one Jira issue: linking
+        another while one is linked is a 409 (unlink it first).
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            jira_issue_url: The issue's URL, such as `https://jira.example.com/browse/PROJ-123`.
+        """
+        case = resource_id(case, "case")
+        jira_issue_url = text(jira_issue_url, "jira_issue_url")
+        body = JiraIssueLinkRequest(
+            data=JiraIssueLinkData(
+                attributes=JiraIssueLinkAttributes(jira_issue_url=jira_issue_url), type_=JiraIssueResourceType.ISSUES
+            )
+        )
+        await self._call(link_jira_issue_to_case.asyncio_detailed, no_body, case, body=body)
+
+    async def create_jira_issue(
+        self,
+        case: str,
+        jira_account_id: str,
+        project_id: str,
+        issue_type_id: str,
+        *,
+        fields: JiraIssueFields | Mapping[str, Any] | None = None,
+    ) -> None:
+        """Create a Jira issue for a case.
+
+        Ask Datadog to open a Jira issue for a case. The answer (202) comes before the issue
+        exists: the case's `jira_issue.status` is `IN_PROGRESS`, then `COMPLETED` (with the issue
+        under `result`) or `FAILED`.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            jira_account_id: The Jira account (integration) to create the issue with.
+            project_id: The Jira project's id (not a Case Management project).
+            issue_type_id: The Jira issue type's id.
+            fields: More Jira fields for the issue, as Jira names them.
+        """
+        case = resource_id(case, "case")
+        jira_account_id = resource_id(jira_account_id, "jira_account_id")
+        project_id = resource_id(project_id, "project_id")
+        issue_type_id = resource_id(issue_type_id, "issue_type_id")
+        fields_checked = None if fields is None else model_value(fields, JiraIssueFields, "fields")
+        body = JiraIssueCreateRequest(
+            data=JiraIssueCreateData(
+                attributes=JiraIssueCreateAttributes(
+                    jira_account_id=jira_account_id,
+                    project_id=project_id,
+                    issue_type_id=issue_type_id,
+                    fields=UNSET if fields_checked is None else fields_checked,
+                ),
+                type_=JiraIssueResourceType.ISSUES,
+            )
+        )
+        await self._call(create_case_jira_issue.asyncio_detailed, no_body, case, body=body)
+
+    async def unlink_jira_issue(self, case: str) -> None:
+        """Unlink the Jira issue of a case.
+
+        Remove the link between a case and its Jira issue (the issue itself stays in Jira).
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+        """
+        case = resource_id(case, "case")
+        await self._call(unlink_jira_issue.asyncio_detailed, no_body, case)
+
+    async def create_servicenow_ticket(
+        self, case: str, instance_name: str, *, assignment_group: str | None = None
+    ) -> None:
+        """Create a ServiceNow ticket for a case.
+
+        Ask Datadog to open a ServiceNow incident for a case. The answer (202) comes before the
+        ticket exists: the case's `service_now_ticket.status` is `IN_PROGRESS`, then `COMPLETED`
+        (with `result.sys_target_link`) or `FAILED`.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+            instance_name: The ServiceNow instance to create the ticket in.
+            assignment_group: The ServiceNow assignment group of the ticket.
+        """
+        case = resource_id(case, "case")
+        instance_name = text(instance_name, "instance_name")
+        assignment_group = None if assignment_group is None else string(assignment_group, "assignment_group")
+        body = ServiceNowTicketCreateRequest(
+            data=ServiceNowTicketCreateData(
+                attributes=ServiceNowTicketCreateAttributes(
+                    instance_name=instance_name,
+                    assignment_group=UNSET if assignment_group is None else assignment_group,
+                ),
+                type_=ServiceNowTicketResourceType.TICKETS,
+            )
+        )
+        await self._call(create_case_service_now_ticket.asyncio_detailed, no_body, case, body=body)
+
+    async def create_notebook(self, case: str) -> None:
+        """Create a notebook for a case.
+
+        Create an investigation notebook for a case.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case: Case’s UUID or key
+        """
+        case = resource_id(case, "case")
+        body = NotebookCreateRequest(data=NotebookCreateData(type_=NotebookResourceType.NOTEBOOK))
+        await self._call(create_case_notebook.asyncio_detailed, no_body, case, body=body)
+
+    async def count(
+        self, query_filter: str | None = None, *, group_bys: Sequence[str] | None = None, limit: int | None = None
+    ) -> CaseCountResponseData:
+        """Count cases.
+
+        Count the cases that match a search query (SearchCases' filter language), per value of
+        each field named in `group_bys` (such as `status` or `priority`).
+
+        OAuth apps require the cases_read authorization scope to access this endpoint.
+
+        Args:
+            query_filter: A search query, as for SearchCases (`status:open priority:P1`).
+            group_bys: The fields to count by, such as `status` and `priority`.
+            limit: At most this many values per field (the most frequent), 1 to 1000.
+        """
+        query_filter = None if query_filter is None else string(query_filter, "query_filter")
+        group_bys = None if group_bys is None else [",".join(str_list(group_bys, "group_bys"))]
+        limit = None if limit is None else integer(limit, "limit", minimum=1, maximum=1000)
+        return await self._call(
+            count_cases.asyncio_detailed,
+            _CASE_COUNT_RESPONSE_DATA,
+            query_filter=UNSET if query_filter is None else query_filter,
+            group_bys=UNSET if group_bys is None else group_bys,
+            limit=UNSET if limit is None else limit,
+        )
+
+    async def aggregate(self, query_filter: str, group_by: Sequence[str], limit: int) -> CaseAggregateResponseData:
+        """Aggregate cases.
+
+        Count the cases that match a search query (SearchCases' filter language), grouped by the
+        values of the fields in `group_by` (one group per combination of values).
+
+        OAuth apps require the cases_read authorization scope to access this endpoint.
+
+        Args:
+            query_filter: A search query, as for SearchCases (`status:open priority:P1`).
+            group_by: The fields to group by, such as `status` and `priority`.
+            limit: At most this many groups, 1 to 1000.
+        """
+        query_filter = string(query_filter, "query_filter")
+        group_by = str_list(group_by, "group_by")
+        limit = integer(limit, "limit", minimum=1, maximum=1000)
+        body = CaseAggregateRequest(
+            data=CaseAggregateRequestData(
+                attributes=CaseAggregateRequestAttributes(
+                    query_filter=query_filter, group_by=CaseAggregateGroupBy(groups=group_by, limit=limit)
+                ),
+                type_=CaseAggregateResourceType.AGGREGATE,
+            )
+        )
+        return await self._call(aggregate_cases.asyncio_detailed, _CASE_AGGREGATE_RESPONSE_DATA, body=body)
+
+    async def bulk_update(
+        self, case_ids: Sequence[str], type: CaseBulkActionType | str, payload: Mapping[str, str] | None = None
+    ) -> None:
+        """Update many cases at once.
+
+        Apply one action to every case named: `priority` (payload `priority`), `status` (payload
+        `status`), `assign` (payload `assignee_id`), `unassign`, `archive`, `unarchive`,
+        `update_project` (payload `project_id`), `jira` (payload `jira_account_id`, `project_id`,
+        `issue_type_id`), `servicenow` (payload `instance_name`, optional `assignment_group`) or
+        `linear`.
+
+        OAuth apps require the cases_write authorization scope to access this endpoint.
+
+        Args:
+            case_ids: The cases to update, by UUID or key.
+            type: The action a bulk update applies (lower case, unlike the other enums).
+            payload: The action's arguments, such as `{"priority": "P1"}` for `priority`.
+        """
+        case_ids = str_list_bounded(case_ids, "case_ids", minItems=1)
+        type = enum_value(type, CaseBulkActionType, "type")
+        payload = None if payload is None else str_map(payload, "payload")
+        body = CaseBulkUpdateRequest(
+            data=CaseBulkUpdateRequestData(
+                attributes=CaseBulkUpdateRequestAttributes(
+                    case_ids=case_ids,
+                    type_=type,
+                    payload=UNSET if payload is None else CaseBulkUpdatePayload.from_dict(payload),
+                ),
+                type_=CaseBulkResourceType.BULK,
+            )
+        )
+        await self._call(bulk_update_cases.asyncio_detailed, no_body, body=body)
+
 
 class CasesWithRawResponse:
     """``dd.cases.with_raw_response``: each method returns a ``RawResponse``."""
@@ -288,6 +819,25 @@ class CasesWithRawResponse:
         self.update_title = to_raw(cases, Cases.update_title, CaseResponse)
         self.update_description = to_raw(cases, Cases.update_description, CaseResponse)
         self.comment = to_raw(cases, Cases.comment, TimelineResponse)
+        self.update_comment = to_raw(cases, Cases.update_comment, _NONE)
         self.delete_comment = to_raw(cases, Cases.delete_comment, _NONE)
         self.update_attributes = to_raw(cases, Cases.update_attributes, CaseResponse)
         self.delete_custom_attribute = to_raw(cases, Cases.delete_custom_attribute, CaseResponse)
+        self.update_due_date = to_raw(cases, Cases.update_due_date, CaseResponse)
+        self.update_resolved_reason = to_raw(cases, Cases.update_resolved_reason, CaseResponse)
+        self.move = to_raw(cases, Cases.move, CaseResponse)
+        self.add_insights = to_raw(cases, Cases.add_insights, CaseResponse)
+        self.remove_insights = to_raw(cases, Cases.remove_insights, CaseResponse)
+        self.timeline = to_raw(cases, Cases.timeline, TimelineResponse)
+        self.watchers = to_raw(cases, Cases.watchers, CaseWatchersResponse)
+        self.watch = to_raw(cases, Cases.watch, _NONE)
+        self.unwatch = to_raw(cases, Cases.unwatch, _NONE)
+        self.link_incident = to_raw(cases, Cases.link_incident, CaseResponse)
+        self.link_jira_issue = to_raw(cases, Cases.link_jira_issue, _NONE)
+        self.create_jira_issue = to_raw(cases, Cases.create_jira_issue, _NONE)
+        self.unlink_jira_issue = to_raw(cases, Cases.unlink_jira_issue, _NONE)
+        self.create_servicenow_ticket = to_raw(cases, Cases.create_servicenow_ticket, _NONE)
+        self.create_notebook = to_raw(cases, Cases.create_notebook, _NONE)
+        self.count = to_raw(cases, Cases.count, CaseCountResponse)
+        self.aggregate = to_raw(cases, Cases.aggregate, CaseAggregateResponse)
+        self.bulk_update = to_raw(cases, Cases.bulk_update, _NONE)

@@ -12,9 +12,9 @@ Written by hand in ``ddcases.resources.projects`` (openapi.yaml's ``x-ddcases-ha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ddcases._raw_response import to_raw
 from ddcases._resource import Resource, data_as, list_data, no_body
@@ -98,8 +98,8 @@ class Projects(Resource):
         *,
         name: str | None = None,
         enabled_custom_case_types: Sequence[str] | None = None,
-        settings: ProjectSettings | ProjectSettingsParam | None = None,
-        columns_config: ProjectColumnsConfig | ProjectColumnsConfigParam | None = None,
+        settings: ProjectSettings | ProjectSettingsParam | Mapping[str, Any] | None = None,
+        columns_config: ProjectColumnsConfig | ProjectColumnsConfigParam | Mapping[str, Any] | None = None,
         team_uuid: str | None = None,
     ) -> Project:
         """Update a project.

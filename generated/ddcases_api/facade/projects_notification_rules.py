@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ddcases._raw_response import to_raw
 from ddcases._resource import Resource, data_as, list_data, no_body
@@ -69,8 +69,8 @@ class NotificationRules(Resource):
     async def create(
         self,
         project: str,
-        triggers: Sequence[CaseNotificationRuleTrigger | CaseNotificationRuleTriggerParam],
-        recipients: Sequence[CaseNotificationRuleRecipient | CaseNotificationRuleRecipientParam],
+        triggers: Sequence[CaseNotificationRuleTrigger | CaseNotificationRuleTriggerParam | Mapping[str, Any]],
+        recipients: Sequence[CaseNotificationRuleRecipient | CaseNotificationRuleRecipientParam | Mapping[str, Any]],
         *,
         query: str | None = None,
         is_enabled: bool | None = None,
@@ -112,8 +112,10 @@ class NotificationRules(Resource):
         project: str,
         rule: str,
         *,
-        triggers: Sequence[CaseNotificationRuleTrigger | CaseNotificationRuleTriggerParam] | None = None,
-        recipients: Sequence[CaseNotificationRuleRecipient | CaseNotificationRuleRecipientParam] | None = None,
+        triggers: Sequence[CaseNotificationRuleTrigger | CaseNotificationRuleTriggerParam | Mapping[str, Any]]
+        | None = None,
+        recipients: Sequence[CaseNotificationRuleRecipient | CaseNotificationRuleRecipientParam | Mapping[str, Any]]
+        | None = None,
         query: str | None = None,
         is_enabled: bool | None = None,
     ) -> None:

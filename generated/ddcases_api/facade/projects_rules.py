@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ddcases._raw_response import to_raw
 from ddcases._resource import Resource, data_as, list_data, no_body
@@ -72,8 +73,8 @@ class Rules(Resource):
         self,
         project: str,
         name: str,
-        trigger: AutomationRuleTrigger | AutomationRuleTriggerParam,
-        action: AutomationRuleAction | AutomationRuleActionParam,
+        trigger: AutomationRuleTrigger | AutomationRuleTriggerParam | Mapping[str, Any],
+        action: AutomationRuleAction | AutomationRuleActionParam | Mapping[str, Any],
         *,
         state: CaseAutomationRuleState | str | None = None,
     ) -> AutomationRule:
@@ -123,8 +124,8 @@ class Rules(Resource):
         project: str,
         rule: str,
         name: str,
-        trigger: AutomationRuleTrigger | AutomationRuleTriggerParam,
-        action: AutomationRuleAction | AutomationRuleActionParam,
+        trigger: AutomationRuleTrigger | AutomationRuleTriggerParam | Mapping[str, Any],
+        action: AutomationRuleAction | AutomationRuleActionParam | Mapping[str, Any],
         *,
         state: CaseAutomationRuleState | str | None = None,
     ) -> AutomationRule:

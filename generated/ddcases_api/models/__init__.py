@@ -25,15 +25,35 @@ if TYPE_CHECKING:
     from .automation_rule_update_request import AutomationRuleUpdateRequest
     from .automation_rules_response import AutomationRulesResponse
     from .case import Case
+    from .case_aggregate_group import CaseAggregateGroup
+    from .case_aggregate_group_by import CaseAggregateGroupBy
+    from .case_aggregate_request import CaseAggregateRequest
+    from .case_aggregate_request_attributes import CaseAggregateRequestAttributes
+    from .case_aggregate_request_data import CaseAggregateRequestData
+    from .case_aggregate_resource_type import CaseAggregateResourceType
+    from .case_aggregate_response import CaseAggregateResponse
+    from .case_aggregate_response_attributes import CaseAggregateResponseAttributes
+    from .case_aggregate_response_data import CaseAggregateResponseData
     from .case_assign import CaseAssign
     from .case_assign_attributes import CaseAssignAttributes
     from .case_assign_request import CaseAssignRequest
     from .case_attributes import CaseAttributes
     from .case_automation_rule_resource_type import CaseAutomationRuleResourceType
     from .case_automation_rule_state import CaseAutomationRuleState
+    from .case_bulk_action_type import CaseBulkActionType
+    from .case_bulk_resource_type import CaseBulkResourceType
+    from .case_bulk_update_payload import CaseBulkUpdatePayload
+    from .case_bulk_update_request import CaseBulkUpdateRequest
+    from .case_bulk_update_request_attributes import CaseBulkUpdateRequestAttributes
+    from .case_bulk_update_request_data import CaseBulkUpdateRequestData
     from .case_comment import CaseComment
     from .case_comment_attributes import CaseCommentAttributes
     from .case_comment_request import CaseCommentRequest
+    from .case_count_group import CaseCountGroup
+    from .case_count_group_value import CaseCountGroupValue
+    from .case_count_response import CaseCountResponse
+    from .case_count_response_attributes import CaseCountResponseAttributes
+    from .case_count_response_data import CaseCountResponseData
     from .case_create import CaseCreate
     from .case_create_attributes import CaseCreateAttributes
     from .case_create_relationships import CaseCreateRelationships
@@ -41,6 +61,20 @@ if TYPE_CHECKING:
     from .case_custom_attributes import CaseCustomAttributes
     from .case_empty import CaseEmpty
     from .case_empty_request import CaseEmptyRequest
+    from .case_insight import CaseInsight
+    from .case_insight_type import CaseInsightType
+    from .case_insights_attributes import CaseInsightsAttributes
+    from .case_insights_data import CaseInsightsData
+    from .case_insights_request import CaseInsightsRequest
+    from .case_link import CaseLink
+    from .case_link_attributes import CaseLinkAttributes
+    from .case_link_create import CaseLinkCreate
+    from .case_link_create_request import CaseLinkCreateRequest
+    from .case_link_entity_type import CaseLinkEntityType
+    from .case_link_relationship import CaseLinkRelationship
+    from .case_link_resource_type import CaseLinkResourceType
+    from .case_link_response import CaseLinkResponse
+    from .case_links_response import CaseLinksResponse
     from .case_notification_rule import CaseNotificationRule
     from .case_notification_rule_attributes import CaseNotificationRuleAttributes
     from .case_notification_rule_create import CaseNotificationRuleCreate
@@ -82,14 +116,23 @@ if TYPE_CHECKING:
     from .case_update_attributes import CaseUpdateAttributes
     from .case_update_attributes_attributes import CaseUpdateAttributesAttributes
     from .case_update_attributes_request import CaseUpdateAttributesRequest
+    from .case_update_comment import CaseUpdateComment
+    from .case_update_comment_attributes import CaseUpdateCommentAttributes
+    from .case_update_comment_request import CaseUpdateCommentRequest
     from .case_update_custom_attribute import CaseUpdateCustomAttribute
     from .case_update_custom_attribute_request import CaseUpdateCustomAttributeRequest
     from .case_update_description import CaseUpdateDescription
     from .case_update_description_attributes import CaseUpdateDescriptionAttributes
     from .case_update_description_request import CaseUpdateDescriptionRequest
+    from .case_update_due_date import CaseUpdateDueDate
+    from .case_update_due_date_attributes import CaseUpdateDueDateAttributes
+    from .case_update_due_date_request import CaseUpdateDueDateRequest
     from .case_update_priority import CaseUpdatePriority
     from .case_update_priority_attributes import CaseUpdatePriorityAttributes
     from .case_update_priority_request import CaseUpdatePriorityRequest
+    from .case_update_resolved_reason import CaseUpdateResolvedReason
+    from .case_update_resolved_reason_attributes import CaseUpdateResolvedReasonAttributes
+    from .case_update_resolved_reason_request import CaseUpdateResolvedReasonRequest
     from .case_update_status import CaseUpdateStatus
     from .case_update_status_attributes import CaseUpdateStatusAttributes
     from .case_update_status_request import CaseUpdateStatusRequest
@@ -108,6 +151,11 @@ if TYPE_CHECKING:
     from .case_view_update_attributes import CaseViewUpdateAttributes
     from .case_view_update_request import CaseViewUpdateRequest
     from .case_views_response import CaseViewsResponse
+    from .case_watcher import CaseWatcher
+    from .case_watcher_relationships import CaseWatcherRelationships
+    from .case_watcher_resource_type import CaseWatcherResourceType
+    from .case_watcher_user_relationship import CaseWatcherUserRelationship
+    from .case_watchers_response import CaseWatchersResponse
     from .cases_response import CasesResponse
     from .cases_response_meta import CasesResponseMeta
     from .cases_response_meta_pagination import CasesResponseMetaPagination
@@ -126,9 +174,19 @@ if TYPE_CHECKING:
     from .custom_attribute_type import CustomAttributeType
     from .custom_attribute_type_data import CustomAttributeTypeData
     from .custom_attribute_value import CustomAttributeValue
+    from .incident_relationship_data import IncidentRelationshipData
+    from .incident_resource_type import IncidentResourceType
     from .included_user import IncludedUser
     from .included_user_attributes import IncludedUserAttributes
     from .jira_issue import JiraIssue
+    from .jira_issue_create_attributes import JiraIssueCreateAttributes
+    from .jira_issue_create_data import JiraIssueCreateData
+    from .jira_issue_create_request import JiraIssueCreateRequest
+    from .jira_issue_fields import JiraIssueFields
+    from .jira_issue_link_attributes import JiraIssueLinkAttributes
+    from .jira_issue_link_data import JiraIssueLinkData
+    from .jira_issue_link_request import JiraIssueLinkRequest
+    from .jira_issue_resource_type import JiraIssueResourceType
     from .jira_issue_result import JiraIssueResult
     from .jsonapi_error_item import JSONAPIErrorItem
     from .jsonapi_error_item_meta import JSONAPIErrorItemMeta
@@ -144,6 +202,9 @@ if TYPE_CHECKING:
     from .maintenance_window_update_attributes import MaintenanceWindowUpdateAttributes
     from .maintenance_window_update_request import MaintenanceWindowUpdateRequest
     from .maintenance_windows_response import MaintenanceWindowsResponse
+    from .notebook_create_data import NotebookCreateData
+    from .notebook_create_request import NotebookCreateRequest
+    from .notebook_resource_type import NotebookResourceType
     from .project import Project
     from .project_attributes import ProjectAttributes
     from .project_columns_config import ProjectColumnsConfig
@@ -166,9 +227,14 @@ if TYPE_CHECKING:
     from .project_update_attributes import ProjectUpdateAttributes
     from .project_update_request import ProjectUpdateRequest
     from .projects_response import ProjectsResponse
+    from .relationship_to_incident_request import RelationshipToIncidentRequest
     from .relationship_to_team_link_data import RelationshipToTeamLinkData
     from .relationship_to_team_links import RelationshipToTeamLinks
     from .service_now_ticket import ServiceNowTicket
+    from .service_now_ticket_create_attributes import ServiceNowTicketCreateAttributes
+    from .service_now_ticket_create_data import ServiceNowTicketCreateData
+    from .service_now_ticket_create_request import ServiceNowTicketCreateRequest
+    from .service_now_ticket_resource_type import ServiceNowTicketResourceType
     from .service_now_ticket_result import ServiceNowTicketResult
     from .team_link_type import TeamLinkType
     from .team_relationships_links import TeamRelationshipsLinks
@@ -208,15 +274,35 @@ _MODULES = {
     "AutomationRuleUpdateRequest": ".automation_rule_update_request",
     "AutomationRulesResponse": ".automation_rules_response",
     "Case": ".case",
+    "CaseAggregateGroup": ".case_aggregate_group",
+    "CaseAggregateGroupBy": ".case_aggregate_group_by",
+    "CaseAggregateRequest": ".case_aggregate_request",
+    "CaseAggregateRequestAttributes": ".case_aggregate_request_attributes",
+    "CaseAggregateRequestData": ".case_aggregate_request_data",
+    "CaseAggregateResourceType": ".case_aggregate_resource_type",
+    "CaseAggregateResponse": ".case_aggregate_response",
+    "CaseAggregateResponseAttributes": ".case_aggregate_response_attributes",
+    "CaseAggregateResponseData": ".case_aggregate_response_data",
     "CaseAssign": ".case_assign",
     "CaseAssignAttributes": ".case_assign_attributes",
     "CaseAssignRequest": ".case_assign_request",
     "CaseAttributes": ".case_attributes",
     "CaseAutomationRuleResourceType": ".case_automation_rule_resource_type",
     "CaseAutomationRuleState": ".case_automation_rule_state",
+    "CaseBulkActionType": ".case_bulk_action_type",
+    "CaseBulkResourceType": ".case_bulk_resource_type",
+    "CaseBulkUpdatePayload": ".case_bulk_update_payload",
+    "CaseBulkUpdateRequest": ".case_bulk_update_request",
+    "CaseBulkUpdateRequestAttributes": ".case_bulk_update_request_attributes",
+    "CaseBulkUpdateRequestData": ".case_bulk_update_request_data",
     "CaseComment": ".case_comment",
     "CaseCommentAttributes": ".case_comment_attributes",
     "CaseCommentRequest": ".case_comment_request",
+    "CaseCountGroup": ".case_count_group",
+    "CaseCountGroupValue": ".case_count_group_value",
+    "CaseCountResponse": ".case_count_response",
+    "CaseCountResponseAttributes": ".case_count_response_attributes",
+    "CaseCountResponseData": ".case_count_response_data",
     "CaseCreate": ".case_create",
     "CaseCreateAttributes": ".case_create_attributes",
     "CaseCreateRelationships": ".case_create_relationships",
@@ -224,6 +310,20 @@ _MODULES = {
     "CaseCustomAttributes": ".case_custom_attributes",
     "CaseEmpty": ".case_empty",
     "CaseEmptyRequest": ".case_empty_request",
+    "CaseInsight": ".case_insight",
+    "CaseInsightType": ".case_insight_type",
+    "CaseInsightsAttributes": ".case_insights_attributes",
+    "CaseInsightsData": ".case_insights_data",
+    "CaseInsightsRequest": ".case_insights_request",
+    "CaseLink": ".case_link",
+    "CaseLinkAttributes": ".case_link_attributes",
+    "CaseLinkCreate": ".case_link_create",
+    "CaseLinkCreateRequest": ".case_link_create_request",
+    "CaseLinkEntityType": ".case_link_entity_type",
+    "CaseLinkRelationship": ".case_link_relationship",
+    "CaseLinkResourceType": ".case_link_resource_type",
+    "CaseLinkResponse": ".case_link_response",
+    "CaseLinksResponse": ".case_links_response",
     "CaseNotificationRule": ".case_notification_rule",
     "CaseNotificationRuleAttributes": ".case_notification_rule_attributes",
     "CaseNotificationRuleCreate": ".case_notification_rule_create",
@@ -265,14 +365,23 @@ _MODULES = {
     "CaseUpdateAttributes": ".case_update_attributes",
     "CaseUpdateAttributesAttributes": ".case_update_attributes_attributes",
     "CaseUpdateAttributesRequest": ".case_update_attributes_request",
+    "CaseUpdateComment": ".case_update_comment",
+    "CaseUpdateCommentAttributes": ".case_update_comment_attributes",
+    "CaseUpdateCommentRequest": ".case_update_comment_request",
     "CaseUpdateCustomAttribute": ".case_update_custom_attribute",
     "CaseUpdateCustomAttributeRequest": ".case_update_custom_attribute_request",
     "CaseUpdateDescription": ".case_update_description",
     "CaseUpdateDescriptionAttributes": ".case_update_description_attributes",
     "CaseUpdateDescriptionRequest": ".case_update_description_request",
+    "CaseUpdateDueDate": ".case_update_due_date",
+    "CaseUpdateDueDateAttributes": ".case_update_due_date_attributes",
+    "CaseUpdateDueDateRequest": ".case_update_due_date_request",
     "CaseUpdatePriority": ".case_update_priority",
     "CaseUpdatePriorityAttributes": ".case_update_priority_attributes",
     "CaseUpdatePriorityRequest": ".case_update_priority_request",
+    "CaseUpdateResolvedReason": ".case_update_resolved_reason",
+    "CaseUpdateResolvedReasonAttributes": ".case_update_resolved_reason_attributes",
+    "CaseUpdateResolvedReasonRequest": ".case_update_resolved_reason_request",
     "CaseUpdateStatus": ".case_update_status",
     "CaseUpdateStatusAttributes": ".case_update_status_attributes",
     "CaseUpdateStatusRequest": ".case_update_status_request",
@@ -291,6 +400,11 @@ _MODULES = {
     "CaseViewUpdateAttributes": ".case_view_update_attributes",
     "CaseViewUpdateRequest": ".case_view_update_request",
     "CaseViewsResponse": ".case_views_response",
+    "CaseWatcher": ".case_watcher",
+    "CaseWatcherRelationships": ".case_watcher_relationships",
+    "CaseWatcherResourceType": ".case_watcher_resource_type",
+    "CaseWatcherUserRelationship": ".case_watcher_user_relationship",
+    "CaseWatchersResponse": ".case_watchers_response",
     "CasesResponse": ".cases_response",
     "CasesResponseMeta": ".cases_response_meta",
     "CasesResponseMetaPagination": ".cases_response_meta_pagination",
@@ -309,9 +423,19 @@ _MODULES = {
     "CustomAttributeType": ".custom_attribute_type",
     "CustomAttributeTypeData": ".custom_attribute_type_data",
     "CustomAttributeValue": ".custom_attribute_value",
+    "IncidentRelationshipData": ".incident_relationship_data",
+    "IncidentResourceType": ".incident_resource_type",
     "IncludedUser": ".included_user",
     "IncludedUserAttributes": ".included_user_attributes",
     "JiraIssue": ".jira_issue",
+    "JiraIssueCreateAttributes": ".jira_issue_create_attributes",
+    "JiraIssueCreateData": ".jira_issue_create_data",
+    "JiraIssueCreateRequest": ".jira_issue_create_request",
+    "JiraIssueFields": ".jira_issue_fields",
+    "JiraIssueLinkAttributes": ".jira_issue_link_attributes",
+    "JiraIssueLinkData": ".jira_issue_link_data",
+    "JiraIssueLinkRequest": ".jira_issue_link_request",
+    "JiraIssueResourceType": ".jira_issue_resource_type",
     "JiraIssueResult": ".jira_issue_result",
     "JSONAPIErrorItem": ".jsonapi_error_item",
     "JSONAPIErrorItemMeta": ".jsonapi_error_item_meta",
@@ -327,6 +451,9 @@ _MODULES = {
     "MaintenanceWindowUpdateAttributes": ".maintenance_window_update_attributes",
     "MaintenanceWindowUpdateRequest": ".maintenance_window_update_request",
     "MaintenanceWindowsResponse": ".maintenance_windows_response",
+    "NotebookCreateData": ".notebook_create_data",
+    "NotebookCreateRequest": ".notebook_create_request",
+    "NotebookResourceType": ".notebook_resource_type",
     "Project": ".project",
     "ProjectAttributes": ".project_attributes",
     "ProjectColumnsConfig": ".project_columns_config",
@@ -349,9 +476,14 @@ _MODULES = {
     "ProjectUpdateAttributes": ".project_update_attributes",
     "ProjectUpdateRequest": ".project_update_request",
     "ProjectsResponse": ".projects_response",
+    "RelationshipToIncidentRequest": ".relationship_to_incident_request",
     "RelationshipToTeamLinkData": ".relationship_to_team_link_data",
     "RelationshipToTeamLinks": ".relationship_to_team_links",
     "ServiceNowTicket": ".service_now_ticket",
+    "ServiceNowTicketCreateAttributes": ".service_now_ticket_create_attributes",
+    "ServiceNowTicketCreateData": ".service_now_ticket_create_data",
+    "ServiceNowTicketCreateRequest": ".service_now_ticket_create_request",
+    "ServiceNowTicketResourceType": ".service_now_ticket_resource_type",
     "ServiceNowTicketResult": ".service_now_ticket_result",
     "TeamLinkType": ".team_link_type",
     "TeamRelationshipsLinks": ".team_relationships_links",
@@ -406,15 +538,35 @@ __all__ = (
     "AutomationRuleUpdateRequest",
     "AutomationRulesResponse",
     "Case",
+    "CaseAggregateGroup",
+    "CaseAggregateGroupBy",
+    "CaseAggregateRequest",
+    "CaseAggregateRequestAttributes",
+    "CaseAggregateRequestData",
+    "CaseAggregateResourceType",
+    "CaseAggregateResponse",
+    "CaseAggregateResponseAttributes",
+    "CaseAggregateResponseData",
     "CaseAssign",
     "CaseAssignAttributes",
     "CaseAssignRequest",
     "CaseAttributes",
     "CaseAutomationRuleResourceType",
     "CaseAutomationRuleState",
+    "CaseBulkActionType",
+    "CaseBulkResourceType",
+    "CaseBulkUpdatePayload",
+    "CaseBulkUpdateRequest",
+    "CaseBulkUpdateRequestAttributes",
+    "CaseBulkUpdateRequestData",
     "CaseComment",
     "CaseCommentAttributes",
     "CaseCommentRequest",
+    "CaseCountGroup",
+    "CaseCountGroupValue",
+    "CaseCountResponse",
+    "CaseCountResponseAttributes",
+    "CaseCountResponseData",
     "CaseCreate",
     "CaseCreateAttributes",
     "CaseCreateRelationships",
@@ -422,6 +574,20 @@ __all__ = (
     "CaseCustomAttributes",
     "CaseEmpty",
     "CaseEmptyRequest",
+    "CaseInsight",
+    "CaseInsightType",
+    "CaseInsightsAttributes",
+    "CaseInsightsData",
+    "CaseInsightsRequest",
+    "CaseLink",
+    "CaseLinkAttributes",
+    "CaseLinkCreate",
+    "CaseLinkCreateRequest",
+    "CaseLinkEntityType",
+    "CaseLinkRelationship",
+    "CaseLinkResourceType",
+    "CaseLinkResponse",
+    "CaseLinksResponse",
     "CaseNotificationRule",
     "CaseNotificationRuleAttributes",
     "CaseNotificationRuleCreate",
@@ -463,14 +629,23 @@ __all__ = (
     "CaseUpdateAttributes",
     "CaseUpdateAttributesAttributes",
     "CaseUpdateAttributesRequest",
+    "CaseUpdateComment",
+    "CaseUpdateCommentAttributes",
+    "CaseUpdateCommentRequest",
     "CaseUpdateCustomAttribute",
     "CaseUpdateCustomAttributeRequest",
     "CaseUpdateDescription",
     "CaseUpdateDescriptionAttributes",
     "CaseUpdateDescriptionRequest",
+    "CaseUpdateDueDate",
+    "CaseUpdateDueDateAttributes",
+    "CaseUpdateDueDateRequest",
     "CaseUpdatePriority",
     "CaseUpdatePriorityAttributes",
     "CaseUpdatePriorityRequest",
+    "CaseUpdateResolvedReason",
+    "CaseUpdateResolvedReasonAttributes",
+    "CaseUpdateResolvedReasonRequest",
     "CaseUpdateStatus",
     "CaseUpdateStatusAttributes",
     "CaseUpdateStatusRequest",
@@ -489,6 +664,11 @@ __all__ = (
     "CaseViewUpdateAttributes",
     "CaseViewUpdateRequest",
     "CaseViewsResponse",
+    "CaseWatcher",
+    "CaseWatcherRelationships",
+    "CaseWatcherResourceType",
+    "CaseWatcherUserRelationship",
+    "CaseWatchersResponse",
     "CasesResponse",
     "CasesResponseMeta",
     "CasesResponseMetaPagination",
@@ -507,12 +687,22 @@ __all__ = (
     "CustomAttributeType",
     "CustomAttributeTypeData",
     "CustomAttributeValue",
+    "IncidentRelationshipData",
+    "IncidentResourceType",
     "IncludedUser",
     "IncludedUserAttributes",
     "JSONAPIErrorItem",
     "JSONAPIErrorItemMeta",
     "JSONAPIErrorItemSource",
     "JiraIssue",
+    "JiraIssueCreateAttributes",
+    "JiraIssueCreateData",
+    "JiraIssueCreateRequest",
+    "JiraIssueFields",
+    "JiraIssueLinkAttributes",
+    "JiraIssueLinkData",
+    "JiraIssueLinkRequest",
+    "JiraIssueResourceType",
     "JiraIssueResult",
     "MaintenanceWindow",
     "MaintenanceWindowAttributes",
@@ -525,6 +715,9 @@ __all__ = (
     "MaintenanceWindowUpdateAttributes",
     "MaintenanceWindowUpdateRequest",
     "MaintenanceWindowsResponse",
+    "NotebookCreateData",
+    "NotebookCreateRequest",
+    "NotebookResourceType",
     "Project",
     "ProjectAttributes",
     "ProjectColumnsConfig",
@@ -547,9 +740,14 @@ __all__ = (
     "ProjectUpdateAttributes",
     "ProjectUpdateRequest",
     "ProjectsResponse",
+    "RelationshipToIncidentRequest",
     "RelationshipToTeamLinkData",
     "RelationshipToTeamLinks",
     "ServiceNowTicket",
+    "ServiceNowTicketCreateAttributes",
+    "ServiceNowTicketCreateData",
+    "ServiceNowTicketCreateRequest",
+    "ServiceNowTicketResourceType",
     "ServiceNowTicketResult",
     "TeamLinkType",
     "TeamRelationshipsLinks",

@@ -16,6 +16,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.case_custom_attributes import CaseCustomAttributes
+    from ..models.case_insight import CaseInsight
     from ..models.case_object_attributes import CaseObjectAttributes
     from ..models.jira_issue import JiraIssue
     from ..models.service_now_ticket import ServiceNowTicket
@@ -37,8 +38,13 @@ class CaseAttributes:
         closed_at (datetime.datetime | None | Unset): Timestamp of when the case was closed
         custom_attributes (CaseCustomAttributes | Unset): The case's custom attributes, by key.
         description (str | Unset): Description
+        due_date (datetime.date | Unset): The date by which the case should be resolved, once set (UpdateCaseDueDate).
+            Example: 2026-12-31.
+        insights (list[CaseInsight] | Unset): The Datadog resources the case refers to (AddCaseInsights).
         jira_issue (JiraIssue | None | Unset): Jira issue attached to case
         modified_at (datetime.datetime | None | Unset): Timestamp of when the case was last modified
+        security_resolved_reason (str | Unset): Why the case was resolved, once set (UpdateCaseResolvedReason). Example:
+            FALSE_POSITIVE.
         service_now_ticket (None | ServiceNowTicket | Unset): ServiceNow ticket attached to case
         status_group (CaseStatusGroup | Unset): The group of a case's status; custom statuses belong to one of these.
             Example: SG_OPEN.
@@ -59,8 +65,11 @@ class CaseAttributes:
     closed_at: datetime.datetime | None | Unset = UNSET
     custom_attributes: CaseCustomAttributes | Unset = UNSET
     description: str | Unset = UNSET
+    due_date: datetime.date | Unset = UNSET
+    insights: list[CaseInsight] | Unset = UNSET
     jira_issue: JiraIssue | None | Unset = UNSET
     modified_at: datetime.datetime | None | Unset = UNSET
+    security_resolved_reason: str | Unset = UNSET
     service_now_ticket: None | ServiceNowTicket | Unset = UNSET
     status_group: CaseStatusGroup | Unset = UNSET
     status_name: str | Unset = UNSET
@@ -107,6 +116,17 @@ class CaseAttributes:
 
         description = self.description
 
+        due_date: str | Unset = UNSET
+        if not isinstance(self.due_date, Unset):
+            due_date = self.due_date.isoformat()
+
+        insights: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.insights, Unset):
+            insights = []
+            for insights_item_data in self.insights:
+                insights_item = insights_item_data.to_dict()
+                insights.append(insights_item)
+
         jira_issue: dict[str, Any] | None | Unset
 
         if isinstance(self.jira_issue, Unset):
@@ -124,6 +144,8 @@ class CaseAttributes:
             modified_at = self.modified_at.isoformat()
         else:
             modified_at = self.modified_at
+
+        security_resolved_reason = self.security_resolved_reason
 
         service_now_ticket: dict[str, Any] | None | Unset
 
@@ -167,10 +189,16 @@ class CaseAttributes:
             field_dict["custom_attributes"] = custom_attributes
         if description is not UNSET:
             field_dict["description"] = description
+        if due_date is not UNSET:
+            field_dict["due_date"] = due_date
+        if insights is not UNSET:
+            field_dict["insights"] = insights
         if jira_issue is not UNSET:
             field_dict["jira_issue"] = jira_issue
         if modified_at is not UNSET:
             field_dict["modified_at"] = modified_at
+        if security_resolved_reason is not UNSET:
+            field_dict["security_resolved_reason"] = security_resolved_reason
         if service_now_ticket is not UNSET:
             field_dict["service_now_ticket"] = service_now_ticket
         if status_group is not UNSET:
@@ -248,6 +276,22 @@ class CaseAttributes:
 
         description = d.pop("description", UNSET)
 
+        _due_date = d.pop("due_date", UNSET)
+        due_date: datetime.date | Unset
+        if _due_date is UNSET:
+            due_date = UNSET
+        else:
+            due_date = datetime.date.fromisoformat(_due_date)
+
+        _insights = d.pop("insights", UNSET)
+        insights: list[CaseInsight] | Unset = UNSET
+        if _insights is not UNSET:
+            insights = []
+            for insights_item_data in _insights:
+                insights_item = CaseInsight.from_dict(insights_item_data, _owned=_owned)
+
+                insights.append(insights_item)
+
         jira_issue: JiraIssue | None | Unset = d.pop("jira_issue", UNSET)
         if jira_issue is not None and jira_issue is not UNSET:
             try:
@@ -269,6 +313,8 @@ class CaseAttributes:
                 modified_at = modified_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+
+        security_resolved_reason = d.pop("security_resolved_reason", UNSET)
 
         service_now_ticket: None | ServiceNowTicket | Unset = d.pop("service_now_ticket", UNSET)
         if service_now_ticket is not None and service_now_ticket is not UNSET:
@@ -312,8 +358,11 @@ class CaseAttributes:
         case_attributes.closed_at = closed_at
         case_attributes.custom_attributes = custom_attributes
         case_attributes.description = description
+        case_attributes.due_date = due_date
+        case_attributes.insights = insights
         case_attributes.jira_issue = jira_issue
         case_attributes.modified_at = modified_at
+        case_attributes.security_resolved_reason = security_resolved_reason
         case_attributes.service_now_ticket = service_now_ticket
         case_attributes.status_group = status_group
         case_attributes.status_name = status_name
@@ -345,6 +394,7 @@ class CaseAttributes:
 if not TYPE_CHECKING:
     # Imported last so that models referring to each other can import each other (see header).
     from ..models.case_custom_attributes import CaseCustomAttributes
+    from ..models.case_insight import CaseInsight
     from ..models.case_object_attributes import CaseObjectAttributes
     from ..models.jira_issue import JiraIssue
     from ..models.service_now_ticket import ServiceNowTicket

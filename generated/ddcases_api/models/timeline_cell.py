@@ -26,6 +26,7 @@ class TimelineCell:
         created_at (datetime.datetime): When the cell was created.
         type_ (TimelineCellType): The kind of timeline cell; CommentCase answers `COMMENT` cells. Example: COMMENT.
         content (str | Unset): `cell_content` as a JSON string.
+        modified_at (datetime.datetime | Unset): When the cell was last edited (UpdateCaseComment); absent if never.
     """
 
     author: TimelineCellAuthorUser
@@ -33,6 +34,7 @@ class TimelineCell:
     created_at: datetime.datetime
     type_: TimelineCellType
     content: str | Unset = UNSET
+    modified_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +48,10 @@ class TimelineCell:
 
         content = self.content
 
+        modified_at: str | Unset = UNSET
+        if not isinstance(self.modified_at, Unset):
+            modified_at = self.modified_at.isoformat()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -58,6 +64,8 @@ class TimelineCell:
         )
         if content is not UNSET:
             field_dict["content"] = content
+        if modified_at is not UNSET:
+            field_dict["modified_at"] = modified_at
 
         return field_dict
 
@@ -83,6 +91,13 @@ class TimelineCell:
 
         content = d.pop("content", UNSET)
 
+        _modified_at = d.pop("modified_at", UNSET)
+        modified_at: datetime.datetime | Unset
+        if _modified_at is UNSET:
+            modified_at = UNSET
+        else:
+            modified_at = datetime.datetime.fromisoformat(_modified_at)
+
         # Filled in without attrs' __init__: these classes have no validators, converters or
         # post-init hooks, so the stores are the same and skip ~40% of a small model's parse.
         timeline_cell = cls.__new__(cls)
@@ -91,6 +106,7 @@ class TimelineCell:
         timeline_cell.created_at = created_at
         timeline_cell.type_ = type_
         timeline_cell.content = content
+        timeline_cell.modified_at = modified_at
 
         # A fresh {} when nothing is left: the emptied copy stays tracked by the cyclic GC, a
         # new empty dict is not (most models have no extra members; fewer GC passes a page).

@@ -13,7 +13,9 @@ per-operation request counts) and ``auth``. The behaviour where the reference is
 documented in ``_store`` (deleted projects, duplicate keys), ``_routes`` (lookups), ``_requests``
 (validation), ``_paths`` (encoded slashes in ids), ``_search`` (filter language, sort orders,
 archived cases), ``_config_store`` and ``_routes_config`` (case types, custom-attribute configs,
-rules, views, maintenance windows, favorites), and pinned by tests/emulator/.
+rules, views, maintenance windows, favorites), ``_case_life`` and ``_routes_case_life``
+(watchers, links, Jira/ServiceNow jobs, timeline pages, counts, bulk updates;
+``app.state.case_life``), and pinned by tests/emulator/.
 
 The emulator is a separate reading of openapi.yaml: it imports only ``ddcases_schema`` (pydantic
 models generated from the spec) and its own modules, never the client side of ddcases.

@@ -12,10 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ._auth import Auth
+from ._case_life import CaseLife
 from ._faults import FaultMiddleware, Faults
 from ._jsonapi import error_response
 from ._paths import RawPathMiddleware
 from ._routes import routes
+from ._routes_case_life import routes as case_life_routes
 from ._routes_config import config_routes
 from ._store import Clock, Store, _utcnow
 
@@ -36,7 +38,8 @@ def build_app(
     clock: Clock = _utcnow,
 ) -> Starlette:
     store = Store(clock=clock)
-    table = [*config_routes(), *routes()]  # first: its literal paths are not case ids
+    # First: their literal paths (/cases/types, /cases/link, /cases/count...) are not case ids.
+    table = [*config_routes(), *case_life_routes, *routes()]
     faults = Faults(operations=(route.name for route in table))
 
     @contextlib.asynccontextmanager
@@ -52,6 +55,7 @@ def build_app(
     )
     app.state.store = store
     app.state.faults = faults
+    app.state.case_life = CaseLife()
     app.state.auth = Auth(
         key_pairs=None if key_pairs is None else frozenset(key_pairs),
         tokens=None if tokens is None else frozenset(tokens),

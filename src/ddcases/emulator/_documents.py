@@ -21,6 +21,7 @@ __all__ = [
     "included",
     "project_document",
     "project_response",
+    "timeline_cell",
 ]
 
 
@@ -57,7 +58,7 @@ def case_document(case: Case) -> dict[str, Any]:
         "project": {"data": {"id": case.project_id, "type": "project"}},
     }
     status_name, status_group = status_info(case.status)
-    return {
+    document: dict[str, Any] = {
         "id": case.id,
         "type": "case",
         "attributes": {
@@ -68,11 +69,12 @@ def case_document(case: Case) -> dict[str, Any]:
             "created_at": _ts(case.created_at),
             "custom_attributes": case.custom_attributes,
             "description": case.description,
-            "jira_issue": None,
+            "insights": case.insights,
+            "jira_issue": case.jira_issue,
             "key": case.key,
             "modified_at": _ts(case.modified_at),
             "priority": case.priority,
-            "service_now_ticket": None,
+            "service_now_ticket": case.service_now_ticket,
             "status": case.status,
             "status_group": status_group,
             "status_name": status_name,
@@ -82,6 +84,10 @@ def case_document(case: Case) -> dict[str, Any]:
         },
         "relationships": relationships,
     }
+    # Issue 16: echoed only once set (Datadog's case model has no member for them).
+    extra = {"due_date": case.due_date, "security_resolved_reason": case.security_resolved_reason}
+    document["attributes"].update({k: v for k, v in extra.items() if v is not None})
+    return document
 
 
 def case_users(case: Case) -> list[str | None]:
@@ -118,10 +124,15 @@ def project_response(store: Store, project: Project, status: int = 200) -> Respo
 
 
 def comment_response(store: Store, comment: Comment) -> Response:
-    """CommentCase's answer: a one-cell list, the author's id spelled ``ID`` as on the service,
-    and ``content``, a JSON string repeating ``cell_content``."""
+    """CommentCase's answer: a one-cell list (see ``timeline_cell``)."""
+    return JSONAPIResponse({"data": [timeline_cell(store, comment)]})
+
+
+def timeline_cell(store: Store, comment: Comment) -> dict[str, Any]:
+    """A comment as a timeline cell: the author's id spelled ``ID`` as on the service, and
+    ``content``, a JSON string repeating ``cell_content``; ``modified_at`` once edited."""
     author = store.user(comment.author_id)
-    cell = {
+    cell: dict[str, Any] = {
         "id": comment.id,
         "type": "timeline_cell",
         "attributes": {
@@ -141,4 +152,6 @@ def comment_response(store: Store, comment: Comment) -> Response:
             "content": json.dumps({"message": comment.message}, separators=(",", ":")),
         },
     }
-    return JSONAPIResponse({"data": [cell]})
+    if comment.modified_at is not None:
+        cell["attributes"]["modified_at"] = _ts(comment.modified_at)
+    return cell

@@ -15,10 +15,13 @@ Decisions where the reference is silent (tests in tests/emulator/ pin each one):
 * Case numbers come from one counter per project key, incremented under the lock: ``SEC-1``,
   ``SEC-2``, ... never reused.
 * Deleting a comment lowers the case's ``comment_count``; a deleted comment stays deleted (404).
+* Moving a case to another project gives it the next key there (``OPS-3``); its old key no longer
+  names it (404), and the old project's numbers are not reused.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import hashlib
@@ -96,6 +99,7 @@ class Comment:
     message: str
     author_id: str
     created_at: datetime.datetime
+    modified_at: datetime.datetime | None = None
 
 
 @dataclasses.dataclass
@@ -121,6 +125,12 @@ class Case:
     #: key -> {"type", "is_multi", "value"}
     custom_attributes: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     comment_count: int = 0
+    # Issue 16 (see _case_life): shown on the case, changed through ``Store.change``.
+    due_date: str | None = None
+    security_resolved_reason: str | None = None
+    insights: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    jira_issue: dict[str, Any] | None = None
+    service_now_ticket: dict[str, Any] | None = None
 
 
 class Store:
@@ -280,6 +290,46 @@ class Store:
                 raise NotFound("timeline cell")
             case.comment_count -= 1
 
+    def comments(self, case_id: str) -> list[Comment]:
+        """The case's comments, oldest first."""
+        with self._lock:
+            return list(self._comments.get(self._find(case_id).id, {}).values())
+
+    def edit_comment(self, case_id: str, cell_id: str, message: str) -> Comment:
+        with self._lock:
+            cells = self._comments.get(self._find(case_id).id, {})
+            old = cells.get(cell_id.lower())
+            if old is None:
+                raise NotFound("timeline cell")
+            cells[old.id] = dataclasses.replace(old, message=message, modified_at=self._clock())
+            return cells[old.id]
+
+    # ---------------------------------------------------------------- issue 16's changes
+
+    def change(self, case_id: str, user_id: str | None, apply: Callable[[Case], None]) -> Case:
+        """Run ``apply`` on the stored case atomically; a user's change moves ``modified_at``
+        (``user_id=None`` is the service itself, e.g. a Jira issue that finished)."""
+        with self._lock:
+            case = self._find(case_id)
+            apply(case)
+            if user_id is not None:
+                case.modified_at = self._clock()
+                case.modified_by = user_id
+                self.user(user_id)
+            return _copy(case)
+
+    def move(self, case_id: str, project_id: str, user_id: str) -> Case:
+        """Move the case to another project, with the next key there (see the module docstring)."""
+        with self._lock:
+            case, project = self._find(case_id), self.project(project_id)
+            if case.project_id != project.id:
+                number = self._numbers.get(project.key, 0) + 1
+                self._numbers[project.key] = number
+                del self._case_keys[case.key]
+                case.key, case.project_id = f"{project.key}-{number}", project.id
+                self._case_keys[case.key] = case.id
+            return self.change(case.id, user_id, lambda _: None)
+
     # ---------------------------------------------------------------- custom attributes
 
     def define_custom_attribute(
@@ -363,4 +413,7 @@ def _copy(case: Case) -> Case:
         case,
         attributes={k: list(v) for k, v in case.attributes.items()},
         custom_attributes={k: dict(v) for k, v in case.custom_attributes.items()},
+        insights=[dict(i) for i in case.insights],
+        jira_issue=copy.deepcopy(case.jira_issue),
+        service_now_ticket=copy.deepcopy(case.service_now_ticket),
     )
