@@ -14,6 +14,7 @@ holds the namespace's class (a subclass of the generated one).
   parameter loses ``_id``/``_uuid``; anything else is opc's snake_case name). A dotted key
   (``group_by.groups``) flattens a nested body member into a parameter.
 * ``pick: first``: the answer is a list of which the method returns the first item.
+* ``ordered: [a, b, ...]``: given values must increase (``start_at`` before ``end_at``).
 * ``positional: [name, ...]``: optional parameters taken positionally too (after the required
   ones), like ``dd.cases.count("status:open")``'s filter.
 * ``paginate: {size, number, first}``: the method returns an ``AsyncPaginator`` over those query
@@ -104,6 +105,7 @@ class Method:
     at_least_one: list[str] = field(default_factory=list)
     paginate: dict[str, Any] | None = None
     item: str = ""
+    ordered: list[str] = field(default_factory=list)
 
     @property
     def picker_name(self) -> str:
@@ -364,6 +366,10 @@ class Builder:
             for p in params:
                 p.resolve = False
 
+        ordered = [str(name) for name in ext.get("ordered") or []]
+        if set(ordered) - {p.name for p in params}:
+            raise SpecError(f"x-ddcases ordered names no parameter: {ordered}")
+
         positional = set(ext.get("positional") or [])
         for p in params:
             p.positional = p.name in positional and not p.required
@@ -391,6 +397,7 @@ class Builder:
             at_least_one=at_least_one,
             paginate=paginate,
             item=item,
+            ordered=ordered,
         )
 
     def body(
@@ -540,7 +547,8 @@ def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set
             if not isinstance(ext, dict) or "method" not in ext:
                 raise SpecError(f"{operation_id} has no x-ddcases method name")
             dotted = str(ext["method"])
-            if dotted in seen:
+            both_by_hand = operation_id in hand_written and seen.get(dotted) in hand_written
+            if dotted in seen and not both_by_hand:  # one hand-written method may serve two
                 raise SpecError(f"{operation_id} and {seen[dotted]} are both {dotted}")
             seen[dotted] = operation_id
             ns_path, _, name = dotted.rpartition(".")
@@ -555,7 +563,9 @@ def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set
                         parent.children.append(sub)
             ns = namespaces[ns_path]
             if operation_id in hand_written:
-                ns.hand_written[name] = f"{operation_id}: {hand_written[operation_id]}"
+                why = f"{operation_id}: {hand_written[operation_id]}"
+                previous = ns.hand_written.get(name)
+                ns.hand_written[name] = f"{previous}; {why}" if previous else why
                 continue
             builder = Builder(spec, imports[ns_path], params)
             try:
@@ -635,6 +645,7 @@ def render(spec_path: Path, dest: Path) -> None:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["zip"] = zip
     dest.mkdir(parents=True, exist_ok=True)
     module_t = env.get_template("namespace.py.jinja")
     for ns in namespaces.values():

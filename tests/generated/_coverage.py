@@ -170,8 +170,12 @@ def facade_methods() -> dict[str, list[str]]:
         if ns and (FACADE / f"{ns.replace('.', '_')}.py").is_file()
     }
     found = facade_methods_from(generated)
+    dotted = {ns.replace(".", "_"): ns for ns in namespaces if ns}  # case_types_custom_attributes
     by_hand = facade_methods_from(
-        {path.stem: path.read_text(encoding="utf-8") for path in sorted(RESOURCES.glob("*.py"))}
+        {
+            dotted.get(path.stem, path.stem): path.read_text(encoding="utf-8")
+            for path in sorted(RESOURCES.glob("*.py"))
+        }
     )
     for endpoint, names in by_hand.items():
         found.setdefault(endpoint, []).extend(n for n in names if n not in found[endpoint])

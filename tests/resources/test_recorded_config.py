@@ -189,7 +189,7 @@ async def _facade(interaction: dict[str, Any], seen: list[httpx.Request]) -> Any
             "GetAllCaseTypes": lambda: types.list(),
             "CreateCaseType": lambda: types.create(**sent),
             "DeleteCaseType": lambda: types.delete(*ids),
-            "GetAllCustomAttributes": lambda: configs.list_all(),
+            "GetAllCustomAttributes": lambda: configs.list(),
             "GetAllCustomAttributeConfigsByCaseType": lambda: configs.list(*ids),
             "CreateCustomAttributeConfig": lambda: configs.create(*ids, **sent),
             "DeleteCustomAttributeConfig": lambda: configs.delete(*ids),

@@ -25,7 +25,7 @@ from ..models import (
 from ..types import UNSET
 
 if TYPE_CHECKING:
-    from .case_types_custom_attributes import CustomAttributes, CustomAttributesWithRawResponse
+    from ddcases.resources.case_types_custom_attributes import CustomAttributes, CustomAttributesWithRawResponse
 
 __all__ = ["CaseTypes", "CaseTypesWithRawResponse"]
 
@@ -45,7 +45,7 @@ class CaseTypes(Resource):
     @cached_property
     def custom_attributes(self) -> CustomAttributes:
         """``dd.case_types.custom_attributes``."""
-        from .case_types_custom_attributes import CustomAttributes
+        from ddcases.resources.case_types_custom_attributes import CustomAttributes
 
         return CustomAttributes(self._client)
 

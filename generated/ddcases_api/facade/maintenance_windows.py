@@ -69,6 +69,8 @@ class MaintenanceWindows(Resource):
         query = string(query, "query")
         start_at = date_time(start_at, "start_at")
         end_at = date_time(end_at, "end_at")
+        if start_at is not None and end_at is not None and not start_at < end_at:
+            raise ValueError(f"end_at must be after start_at, got start_at={start_at} and end_at={end_at}")
         body = MaintenanceWindowCreateRequest(
             data=MaintenanceWindowCreate(
                 attributes=MaintenanceWindowCreateAttributes(name=name, query=query, start_at=start_at, end_at=end_at),
@@ -104,6 +106,8 @@ class MaintenanceWindows(Resource):
         query = None if query is None else string(query, "query")
         start_at = None if start_at is None else date_time(start_at, "start_at")
         end_at = None if end_at is None else date_time(end_at, "end_at")
+        if start_at is not None and end_at is not None and not start_at < end_at:
+            raise ValueError(f"end_at must be after start_at, got start_at={start_at} and end_at={end_at}")
         body = MaintenanceWindowUpdateRequest(
             data=MaintenanceWindowUpdate(
                 attributes=MaintenanceWindowUpdateAttributes(

@@ -1,4 +1,5 @@
-"""The namespaces with hand-written methods (``dd.cases``, ``dd.projects``).
+"""The namespaces with hand-written methods (``dd.cases``, ``dd.projects``,
+``dd.case_types.custom_attributes``).
 
 Each class here subclasses the one ``make generate`` writes from openapi.yaml
 (``ddcases_api.facade.<namespace>``) and adds the methods that need judgment; openapi.yaml's
@@ -13,12 +14,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .case_types_custom_attributes import CustomAttributes
     from .cases import Cases
     from .projects import Projects
 
-__all__ = ["Cases", "Projects"]
+__all__ = ["Cases", "CustomAttributes", "Projects"]
 
-_HOMES = {"Cases": ".cases", "Projects": ".projects"}
+_HOMES = {
+    "Cases": ".cases",
+    "CustomAttributes": ".case_types_custom_attributes",
+    "Projects": ".projects",
+}
 
 
 def __getattr__(name: str) -> Any:
