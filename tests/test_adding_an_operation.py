@@ -5,6 +5,7 @@ against what the tools print there."""
 from __future__ import annotations
 
 import re
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -26,6 +27,11 @@ def _walkthrough() -> str:
 def _blocks(section: str, language: str) -> list[str]:
     fence = re.compile(rf"^( *)```{language}\n(.*?)^\1```$", re.MULTILINE | re.DOTALL)
     return [textwrap.dedent(m.group(2)) for m in fence.finditer(section)]
+
+
+def _pytest(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in the copy, as a user runs it there; its failure is what the test reads."""
+    return _repo_copy.run(repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, check=False)
 
 
 def test_the_walkthrough_has_a_spec_patch_and_the_outputs_it_quotes() -> None:
@@ -64,34 +70,14 @@ def test_the_walkthrough_is_what_happens(tmp_path: Path) -> None:
     assert diff[1:-1] == api_diff_quote.splitlines(), diff
     assert diff[-1].startswith("0 breaking change(s)")
 
-    coverage = _repo_copy.run(  # 4. Coverage
-        repo,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "tests/generated/test_coverage.py::test_every_operation_is_covered",
-        check=False,
-    )
+    coverage = _pytest(repo, "tests/generated/test_coverage.py::test_every_operation_is_covered")
     assert coverage.returncode == 1, coverage.stdout
     gaps = coverage_quote.splitlines()
     assert all(gap in coverage.stdout for gap in gaps), coverage.stdout
     assert f"{len(gaps)} gap(s) between openapi.yaml and the code" in coverage.stdout
 
     # The property-based run says the same in words (not a bare `assert 404 == 405`).
-    fuzz = _repo_copy.run(
-        repo,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "tests/emulator/test_schemathesis.py",
-        "-k",
-        path.rsplit("/", 1)[-1],
-        check=False,
-    )
+    fuzz = _pytest(repo, "tests/emulator/test_schemathesis.py", "-k", path.rsplit("/", 1)[-1])
     assert fuzz.returncode == 1, fuzz.stdout
     operation_id = operation["operationId"]
     assert f"{operation_id} has no emulator route" in fuzz.stdout, fuzz.stdout

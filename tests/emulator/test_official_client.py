@@ -11,7 +11,6 @@ import pytest
 
 pytest.importorskip("datadog_api_client")
 
-from datadog_api_client import ApiClient, Configuration
 from datadog_api_client.exceptions import ApiException, NotFoundException
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from datadog_api_client.v2.model.case_comment import CaseComment
@@ -55,17 +54,15 @@ from datadog_api_client.v2.model.project_update_request import ProjectUpdateRequ
 
 from ddcases.testing import Emulator
 
+from ._official import official_api_client
+
 CASE = CaseResourceType.CASE
 
 
 @pytest.fixture
 def official(emulator: Emulator) -> Iterator[CaseManagementApi]:
-    with emulator.serve() as base_url:
-        configuration = Configuration(host=base_url)
-        configuration.api_key["apiKeyAuth"] = "official-api-key"
-        configuration.api_key["appKeyAuth"] = "official-app-key"
-        with ApiClient(configuration) as client:
-            yield CaseManagementApi(client)
+    with official_api_client(emulator) as client:
+        yield CaseManagementApi(client)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 
 pytest.importorskip("datadog_api_client")
 
-from datadog_api_client import ApiClient, Configuration
 from datadog_api_client.exceptions import ApiException, NotFoundException
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from datadog_api_client.v2.model.case_aggregate_group_by import CaseAggregateGroupBy
@@ -97,6 +96,8 @@ from datadog_api_client.v2.model.service_now_ticket_resource_type import (
 
 from ddcases.testing import Emulator
 
+from ._official import official_api_client
+
 CASE = CaseResourceType.CASE
 PROJECT = ProjectResourceType.PROJECT
 USER = "3f5c1d2e-8a9b-4c7d-9e0f-1a2b3c4d5e6f"
@@ -105,12 +106,8 @@ INCIDENT = "00000000-0000-0000-1234-000000000000"
 
 @pytest.fixture
 def official(emulator: Emulator) -> Iterator[CaseManagementApi]:
-    with emulator.serve() as base_url:
-        configuration = Configuration(host=base_url)
-        configuration.api_key["apiKeyAuth"] = "official-api-key"
-        configuration.api_key["appKeyAuth"] = "official-app-key"
-        with ApiClient(configuration) as client:
-            yield CaseManagementApi(client)
+    with official_api_client(emulator) as client:
+        yield CaseManagementApi(client)
 
 
 def _project(official: CaseManagementApi, key: str) -> str:

@@ -13,7 +13,6 @@ import pytest
 
 pytest.importorskip("datadog_api_client")
 
-from datadog_api_client import ApiClient, Configuration
 from datadog_api_client.exceptions import ApiException, NotFoundException
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from datadog_api_client.v2.api.case_management_attribute_api import CaseManagementAttributeApi
@@ -113,6 +112,8 @@ from datadog_api_client.v2.model.project_resource_type import ProjectResourceTyp
 
 from ddcases.testing import Emulator
 
+from ._official import official_api_client
+
 UNKNOWN = "0f0e0d0c-0b0a-4908-8706-050403020100"
 NOTIFICATION_RULE = CaseNotificationRuleResourceType.NOTIFICATION_RULE
 RULE = CaseAutomationRuleResourceType.RULE
@@ -128,26 +129,22 @@ class Official:
 
 @pytest.fixture
 def official(emulator: Emulator) -> Iterator[Official]:
-    with emulator.serve() as base_url:
-        configuration = Configuration(host=base_url)
-        configuration.api_key["apiKeyAuth"] = "official-api-key"
-        configuration.api_key["appKeyAuth"] = "official-app-key"
-        with ApiClient(configuration) as client:
-            cases = CaseManagementApi(client)
-            project = cases.create_project(
-                ProjectCreateRequest(
-                    data=ProjectCreate(
-                        attributes=ProjectCreateAttributes(key="SEC", name="Security"),
-                        type=ProjectResourceType.PROJECT,
-                    )
+    with official_api_client(emulator) as client:
+        cases = CaseManagementApi(client)
+        project = cases.create_project(
+            ProjectCreateRequest(
+                data=ProjectCreate(
+                    attributes=ProjectCreateAttributes(key="SEC", name="Security"),
+                    type=ProjectResourceType.PROJECT,
                 )
             )
-            yield Official(
-                cases,
-                CaseManagementTypeApi(client),
-                CaseManagementAttributeApi(client),
-                str(project.data.id),
-            )
+        )
+        yield Official(
+            cases,
+            CaseManagementTypeApi(client),
+            CaseManagementAttributeApi(client),
+            str(project.data.id),
+        )
 
 
 def test_case_types(official: Official, emulator: Emulator) -> None:
