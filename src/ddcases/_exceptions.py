@@ -56,6 +56,7 @@ __all__ = [
     "parse_error_details",
     "redact_request",
     "scrub_transport_error",
+    "sent_path",
 ]
 
 
@@ -219,7 +220,7 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
         cls = _STATUS_CLASSES.get(status, UnexpectedResponseError)
     request = response.request if _has_request(response) else None
     method = request.method if request is not None else None
-    path = request.url.path if request is not None else None
+    path = sent_path(request.url) if request is not None else None
     errors = parse_error_details(response)
     phrase = f"{status} {response.reason_phrase}".rstrip()
     message = f"{method} {path} -> {phrase}" if method else phrase
@@ -240,6 +241,12 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
             scrub(message), retry_after=retry_after_seconds(response.headers), **kwargs
         )
     return cls(scrub(message), **kwargs)
+
+
+def sent_path(url: httpx.URL) -> str:
+    """The path as it went out, percent-encoding kept: ``/api/v2/cases/..%2Fprojects``, where
+    ``url.path`` would show the decoded ``/api/v2/cases/../projects``, a path never sent."""
+    return url.raw_path.split(b"?", 1)[0].decode("ascii")
 
 
 def _joined(errors: list[ErrorDetail], skip: str = "") -> str:
@@ -326,7 +333,7 @@ def map_transport_error(exc: httpx.TransportError) -> ApiConnectionError:
     except RuntimeError:
         request = None
     method = request.method if request is not None else None
-    path = request.url.path if request is not None else None
+    path = sent_path(request.url) if request is not None else None
     kind = type(exc).__name__
     where = f"{method} {path}: " if method else ""
     detail = str(exc)
