@@ -211,7 +211,11 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
     cls: type[ApiError]
     body_error = response.extensions.get(BODY_ERROR)
     if body_error:  # too large, or a Content-Encoding that does not decode (_response_body)
-        cls, reason = UnexpectedResponseError, str(body_error)
+        # The status line came before the body: an error status keeps its class (code that
+        # catches NotFoundError still does), with the unusable body dropped and said so.
+        reason = f"{body_error}; the body was dropped" if status >= 400 else str(body_error)
+    if body_error and status < 400:
+        cls = UnexpectedResponseError
     elif status >= 500:
         cls = ServerError
     elif 200 <= status < 300:
