@@ -32,9 +32,10 @@ from ._constants import (
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
 )
+from ._default_transport import default_transport
 from ._exceptions import NotFoundError
 from ._httpx_client import LeanAsyncClient
-from ._logs import logger, register_secrets, unregister_secrets
+from ._logs import register_secrets, unregister_secrets
 from ._lookup import ProjectKeys
 from ._response_body import ACCEPT_ENCODING
 from ._transport import RetryTransport
@@ -149,7 +150,7 @@ class CaseManagement:
                 )
             self._auth = resolve_auth(api_key, app_key, access_token, url)
             retry = RetryTransport(
-                transport if transport is not None else _default_transport(cap),
+                transport if transport is not None else default_transport(cap),
                 max_retries=retries,
                 initial_retry_delay=first_delay,
                 max_retry_delay=last_delay,
@@ -272,24 +273,3 @@ class CaseManagement:
 
     async def _list_projects(self) -> list[Project]:
         return await self.projects._fetch_all()
-
-
-_fallback_warned = False
-
-
-def _default_transport(max_response_bytes: int) -> httpx.AsyncBaseTransport:
-    """Our aiohttp transport; httpx's own pool, with one warning, when aiohttp is missing."""
-    global _fallback_warned
-    try:
-        from ._aiohttp_transport import AiohttpTransport
-    except ImportError as exc:
-        if not _fallback_warned:
-            _fallback_warned = True
-            logger.warning(
-                "ddcases: %s, so requests go through httpx's own connection pool, measured "
-                "about 4x slower at concurrency 32 (bench/transport_choice.py); install aiohttp "
-                "for the default transport",
-                exc,
-            )
-        return httpx.AsyncHTTPTransport()
-    return AiohttpTransport(max_response_bytes=max_response_bytes)
