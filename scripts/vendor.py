@@ -46,6 +46,11 @@ class UsageError(Exception):
     """Bad NAME, DEST or copy: reported as a usage line, never as a traceback."""
 
 
+class Refused(Exception):
+    """The command was right but the copy cannot be replaced (edited by hand): reported as the
+    reason alone, exit 1; a usage line would suggest the command was wrong."""
+
+
 def check_name(name: str) -> list[str]:
     parts = name.split(".")
     if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
@@ -156,7 +161,7 @@ def prepare(target: Path, *, force: bool) -> None:
         )
     found = vendor_stamp.edits(target, stamp)
     if found and not force:
-        raise UsageError(
+        raise Refused(
             "\n".join(
                 [
                     f"{target} was edited by hand since it was vendored:",
@@ -260,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     except UsageError as exc:
         parser.error(str(exc))
+    except Refused as exc:
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -66,8 +66,8 @@ class CaseManagement:
     * **api_key**, **app_key** - default to ``DD_API_KEY`` / ``DD_APP_KEY`` (an empty string is
       an error, not a fall-back to the environment).
     * **site** - a Datadog site such as ``us5.datadoghq.com``; defaults to ``DD_SITE``, then
-      ``datadoghq.com``. Known sites and new ones under Datadog's domains are accepted (see
-      ``_config``); anything else is a ``ValueError`` naming the closest known site.
+      ``datadoghq.com``. Known sites and new ones under Datadog's domains are accepted;
+      anything else is a ``ValueError`` naming the closest known site.
     * **base_url** - overrides ``site`` (an emulator, a proxy), e.g. ``http://localhost:8080``.
     * **access_token** - an OAuth token, sent as ``Authorization: Bearer`` instead of the keys.
     * **timeout** - seconds, or an ``httpx.Timeout``: the deadline of each attempt as a whole
@@ -203,14 +203,15 @@ class CaseManagement:
 
     @cached_property
     def cases(self) -> Cases:
-        """Cases: create, get, search, update (see :class:`ddcases.resources.Cases`)."""
+        """Cases: create, get, search, the update_* edits, assign, comment, archive and more
+        (:class:`ddcases.resources.Cases`)."""
         from .resources.cases import Cases
 
         return Cases(self)
 
     @cached_property
     def projects(self) -> Projects:
-        """Projects: create, get, list, delete (see :class:`ddcases.resources.Projects`)."""
+        """Projects: create, get, list, update, delete (:class:`ddcases.resources.Projects`)."""
         from .resources.projects import Projects
 
         return Projects(self)
@@ -219,7 +220,7 @@ class CaseManagement:
         """Call any generated operation with this client's errors, retries and pacing.
 
         Usage: ``await dd.call(update_case_title.asyncio_detailed, "SEC-12", body=request)``
-        returns the parsed 2xx body; see :mod:`ddcases._operations`.
+        returns the parsed 2xx body (errors raised as by the facade's own methods).
         """
         return await self._operations.call(endpoint, *args, **kwargs)
 
