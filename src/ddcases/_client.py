@@ -33,6 +33,7 @@ from ._constants import (
     MAX_RETRY_DELAY,
 )
 from ._default_transport import default_transport
+from ._dependencies import check_versions
 from ._exceptions import NotFoundError
 from ._httpx_client import LeanAsyncClient
 from ._logs import register_secrets, unregister_secrets
@@ -119,6 +120,7 @@ class CaseManagement:
     ) -> None:
         self._closed = False
         self._auth: DatadogAuth | None = None
+        check_versions()  # once per package: a vendored copy has no installer to hold bounds
         checked_timeout = check_timeout(timeout)
         retries = check_count(max_retries, "max_retries", minimum=0)
         first_delay = check_seconds(initial_retry_delay, "initial_retry_delay")

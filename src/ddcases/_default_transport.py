@@ -98,7 +98,9 @@ def _succeeded(future: asyncio.Future[AiohttpTransport]) -> bool:
 def _aiohttp_transport(deferred: DeferredTransport) -> AiohttpTransport:
     """Runs in a worker thread: the import and the shared SSL context happen here."""
     from ._aiohttp_transport import AiohttpTransport
+    from ._dependencies import check_versions
 
+    check_versions()  # aiohttp is imported now
     return AiohttpTransport(
         verify=shared_ssl_context(), max_response_bytes=deferred.max_response_bytes
     )
