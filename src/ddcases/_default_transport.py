@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib.util
 import ssl
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,8 @@ _fallback_warned = False
 def default_transport(max_response_bytes: int) -> httpx.AsyncBaseTransport:
     """Our aiohttp transport (deferred); httpx's own pool, with one warning, without aiohttp."""
     global _fallback_warned
+    import importlib.util  # here, not at import: `import ddcases` stays as fast (bench (d))
+
     missing = [name for name in ("aiohttp", "yarl") if importlib.util.find_spec(name) is None]
     if not missing:
         return DeferredTransport(max_response_bytes)
