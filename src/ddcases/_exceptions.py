@@ -61,7 +61,7 @@ __all__ = [
 
 
 class DDCasesError(Exception):
-    """Root of every ddcases error (bad arguments stay ``ValueError``)."""
+    """Root of every ddcases error (a bad argument stays a ``ValueError`` or ``TypeError``)."""
 
 
 class ApiError(DDCasesError):
