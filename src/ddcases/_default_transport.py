@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = ["DeferredTransport", "default_transport", "shared_ssl_context"]
 
 _fallback_warned = False
+# True once aiohttp is imported and the shared SSL context built (in a worker thread).
+_loaded = False
 
 
 def default_transport(max_response_bytes: int) -> httpx.AsyncBaseTransport:
@@ -68,7 +70,7 @@ class DeferredTransport(httpx.AsyncBaseTransport):
         self._building: asyncio.Future[AiohttpTransport] | None = None
 
     def __repr__(self) -> str:
-        return f"AiohttpTransport(max_response_bytes={self.max_response_bytes})"
+        return f"{type(self).__name__}(max_response_bytes={self.max_response_bytes})"
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         inner = self._inner
@@ -77,6 +79,9 @@ class DeferredTransport(httpx.AsyncBaseTransport):
         return await inner.handle_async_request(request)
 
     async def _build(self) -> AiohttpTransport:
+        if _loaded and self._building is None:  # imported, SSL context built: nothing blocks
+            self._inner = _aiohttp_transport(self)
+            return self._inner
         if self._building is None:
             self._building = asyncio.ensure_future(asyncio.to_thread(_aiohttp_transport, self))
         # Shielded: a cancelled first request leaves the build to finish for the next one.
@@ -97,11 +102,14 @@ def _succeeded(future: asyncio.Future[AiohttpTransport]) -> bool:
 
 
 def _aiohttp_transport(deferred: DeferredTransport) -> AiohttpTransport:
-    """Runs in a worker thread: the import and the shared SSL context happen here."""
+    """The import and the shared SSL context happen here: in a worker thread the first time."""
     from ._aiohttp_transport import AiohttpTransport
     from ._dependencies import check_versions
 
+    global _loaded
     check_versions()  # aiohttp is imported now
-    return AiohttpTransport(
+    transport = AiohttpTransport(
         verify=shared_ssl_context(), max_response_bytes=deferred.max_response_bytes
     )
+    _loaded = True
+    return transport
