@@ -32,8 +32,6 @@ from ._constants import (
     INITIAL_RETRY_DELAY,
     MAX_RETRY_DELAY,
 )
-from ._default_transport import default_transport
-from ._dependencies import check_versions
 from ._exceptions import NotFoundError
 from ._httpx_client import LeanAsyncClient
 from ._logs import register_secrets, unregister_secrets
@@ -118,6 +116,10 @@ class CaseManagement:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        # Imported here, not with ddcases: `import ddcases` stays as fast (bench (d)).
+        from ._default_transport import default_transport
+        from ._dependencies import check_versions
+
         self._closed = False
         self._auth: DatadogAuth | None = None
         check_versions()  # once per package: a vendored copy has no installer to hold bounds
