@@ -174,7 +174,9 @@ async def triage(
     table: dict[str, collections.Counter[str]] = {p: collections.Counter() for p in PRIORITIES}
     for archived in ("false", "true"):
         async for case in dd.cases.search(f"project:{key} archived:{archived}", page_size=100):
-            status = "ARCHIVED" if archived == "true" else str(case.attributes.status)
+            # status_group, not the deprecated `status` (SG_OPEN -> OPEN, as the columns say).
+            group = str(case.attributes.status_group).removeprefix("SG_")
+            status = "ARCHIVED" if archived == "true" else group
             table[str(case.attributes.priority)][status] += 1
     elapsed = time.perf_counter() - started
 

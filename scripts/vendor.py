@@ -46,6 +46,11 @@ class UsageError(Exception):
     """Bad NAME, DEST or copy: reported as a usage line, never as a traceback."""
 
 
+class Refused(Exception):
+    """The command was right but the copy cannot be replaced (edited by hand): reported as the
+    reason alone, exit 1; a usage line would suggest the command was wrong."""
+
+
 def check_name(name: str) -> list[str]:
     parts = name.split(".")
     if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
@@ -85,6 +90,29 @@ def rewrite(text: str, file_pkg: tuple[str, ...], name: str) -> str:
     return text
 
 
+# Packages a copy may run without (README, "Vendoring"): a module importing one of them gets
+# a per-file mypy configuration, so the user's `mypy --strict` passes whether or not it is
+# installed (issue 18 item 5). Installed, the options change nothing: its types are known.
+OPTIONAL_PACKAGES = frozenset(
+    {"aiohttp", "yarl", "orjson", "starlette", "uvicorn", "pydantic", "pytest", "pytest_asyncio"}
+)
+OPTIONAL_MYPY = (
+    "# mypy: allow-subclassing-any, allow-untyped-decorators\n"
+    '# mypy: disable-error-code="import-not-found, no-any-return, has-type, unused-ignore"\n'
+)
+
+
+def optional_imports(text: str) -> list[str]:
+    """The optional packages a module imports (at any depth)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.partition(".")[0])
+    return sorted(found & OPTIONAL_PACKAGES)
+
+
 def build(tmp: Path, name: str, *, with_emulator: bool) -> Path:
     """Make the copy in ``tmp/copy`` and return it."""
     copy = tmp / "copy"
@@ -100,6 +128,10 @@ def build(tmp: Path, name: str, *, with_emulator: bool) -> Path:
         file_pkg = parts[:-1]
         text = path.read_text(encoding="utf-8")
         new = rewrite(text, file_pkg, name)
+        optional = optional_imports(new)
+        if optional:
+            why = f"# (vendored: a user's mypy --strict passes without {', '.join(optional)})\n"
+            new = OPTIONAL_MYPY + why + new
         if new != text:
             path.write_text(new, encoding="utf-8")
     ruff = Path(sys.executable).parent / "ruff"
@@ -156,7 +188,7 @@ def prepare(target: Path, *, force: bool) -> None:
         )
     found = vendor_stamp.edits(target, stamp)
     if found and not force:
-        raise UsageError(
+        raise Refused(
             "\n".join(
                 [
                     f"{target} was edited by hand since it was vendored:",
@@ -260,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     except UsageError as exc:
         parser.error(str(exc))
+    except Refused as exc:
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ddcases import CaseManagement
+from ddcases import CaseManagement, NotFoundError
 
 KEYS = {"api_key": "a" * 32, "app_key": "b" * 40}
 
@@ -55,6 +55,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"base_url": 8126}, TypeError, "base_url must be a str or httpx.URL, got int"),
         ({"site": 5}, TypeError, "site must be a str"),
         ({"transport": object()}, TypeError, "transport must be an httpx.AsyncBaseTransport"),
+        # Issue 18 item 12: keys beside a token were dropped silently; with http_client= the
+        # same mix was already a ValueError.
+        ({"access_token": "tok-123"}, ValueError, "access_token replaces the keys"),
     ],
 )
 def test_bad_arguments_fail_at_construction_naming_the_argument(
@@ -130,6 +133,11 @@ def test_a_new_site_under_a_datadog_domain_is_accepted(site: str) -> None:
         ("api.datadoghq.eu", "the site is the part after 'api'."),
         ("https://api.datadoghq.com", "a URL goes in base_url="),
         ("a.b.datadoghq.com", "known sites:"),
+        # Issue 18 item 13: a region or a domain alone, or another case, gets its site.
+        ("us5", "did you mean 'us5.datadoghq.com'?"),
+        ("EU", "did you mean 'datadoghq.eu'?"),
+        ("ap1", "did you mean 'ap1.datadoghq.com'?"),
+        ("US3.datadoghq.com", "did you mean 'us3.datadoghq.com'?"),
         ("example.com", "known sites:"),
     ],
 )
@@ -151,17 +159,21 @@ def test_a_missing_aiohttp_falls_back_with_one_warning(
 ) -> None:
     import sys
 
-    import ddcases._client as client_module
+    import ddcases._default_transport as transport_module
 
-    monkeypatch.setitem(sys.modules, "ddcases._aiohttp_transport", None)  # import fails
-    monkeypatch.setattr(client_module, "_fallback_warned", False)
+    monkeypatch.setitem(sys.modules, "aiohttp", None)  # not installed: find_spec gives None
+    monkeypatch.setattr(transport_module, "_fallback_warned", False)
     caplog.set_level(logging.WARNING, logger="ddcases")
     first = CaseManagement(**KEYS)
     second = CaseManagement(**KEYS)
     warnings = [r.getMessage() for r in caplog.records if r.name == "ddcases"]
     assert len(warnings) == 1
+    assert "aiohttp is not installed" in warnings[0]
     assert "httpx's own connection pool" in warnings[0]
-    assert "4x slower" in warnings[0]
+    # Issue 18 item 14: the README's measure (0.03x against 0.27x raw aiohttp), and no
+    # pointer at bench/, which a vendored copy does not have.
+    assert "about 9x slower" in warnings[0]
+    assert "bench/" not in warnings[0]
     assert "install aiohttp" in warnings[0]
     for dd in (first, second):
         assert isinstance(dd._http._transport.inner, httpx.AsyncHTTPTransport)  # type: ignore[attr-defined]
@@ -177,3 +189,55 @@ def test_the_known_sites_are_the_specs() -> None:
 
     spec = yaml.safe_load((Path(__file__).parents[1] / "openapi.yaml").read_text(encoding="utf-8"))
     assert tuple(spec["servers"][0]["variables"]["site"]["enum"]) == SITES
+
+
+@pytest.mark.parametrize(
+    ("base_url", "fixed"),
+    [
+        ("https://api.datadoghq.com/api/v2", "https://api.datadoghq.com"),
+        ("https://api.datadoghq.com/api/v2/", "https://api.datadoghq.com"),
+        ("http://localhost:8126/api/v2/cases", "http://localhost:8126"),
+        ("https://proxy.internal/datadog/api/v2", "https://proxy.internal/datadog"),
+    ],
+)
+def test_a_base_url_holding_the_api_path_is_refused(base_url: str, fixed: str) -> None:
+    """Issue 18 item 8: every call went to /api/v2/api/v2/... and got a bare 404."""
+    with pytest.raises(
+        ValueError, match=r"^base_url must not include the API path /api/v2"
+    ) as info:
+        CaseManagement(**KEYS, base_url=base_url)
+    assert f"use {fixed!r}" in str(info.value)
+
+
+async def test_a_proxys_own_path_prefix_is_kept() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(404, json={"errors": ["not found"]})
+
+    dd = CaseManagement(
+        **KEYS,
+        base_url="https://proxy.internal/datadog/api",
+        transport=httpx.MockTransport(handler),
+    )
+    async with dd:
+        with pytest.raises(NotFoundError):
+            await dd.cases.get("SEC-1")
+    assert seen == ["/datadog/api/api/v2/cases/SEC-1"]
+
+
+@pytest.mark.parametrize("keys", [{"api_key": "k"}, {"app_key": "k"}, KEYS])
+def test_access_token_with_keys_is_refused_as_with_http_client(keys: dict[str, str]) -> None:
+    with pytest.raises(ValueError, match="access_token replaces the keys") as info:
+        CaseManagement(access_token="tok-123", **keys)
+    for name in keys:
+        assert name in str(info.value)
+    with pytest.raises(ValueError, match="http_client is used as given"):
+        CaseManagement(http_client=httpx.AsyncClient(), access_token="tok-123", **keys)
+
+
+def test_access_token_ignores_the_key_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_API_KEY", "a" * 32)
+    monkeypatch.setenv("DD_APP_KEY", "b" * 40)
+    CaseManagement(access_token="tok-123")  # the environment is a default, not a choice

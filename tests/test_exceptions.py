@@ -303,3 +303,38 @@ def test_tree() -> None:
     assert issubclass(ApiConnectionError, DDCasesError)
     assert not issubclass(ApiConnectionError, ApiError)
     assert issubclass(CreateOutcomeUnknownError, DDCasesError)
+
+
+@pytest.mark.parametrize(
+    ("case", "sent"),
+    [
+        ("../projects", "/api/v2/cases/..%2Fprojects"),
+        ("a b?c", "/api/v2/cases/a%20b%3Fc"),
+        ("é", "/api/v2/cases/%C3%A9"),
+    ],
+)
+async def test_an_error_names_the_path_that_was_sent(case: str, sent: str) -> None:
+    """Issue 18 item 7: the message said GET /api/v2/cases/../projects, a path never sent."""
+    from ddcases import ApiConnectionError, CaseManagement, NotFoundError
+
+    seen: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path)
+        return httpx.Response(404, json={"errors": ["not found"]})
+
+    keys = {"api_key": "a" * 32, "app_key": "b" * 40, "base_url": "https://api.datadoghq.com"}
+    async with CaseManagement(**keys, transport=httpx.MockTransport(handler)) as dd:
+        with pytest.raises(NotFoundError) as caught:
+            await dd.cases.get(case)
+    assert seen == [sent.encode()]
+    assert str(caught.value).startswith(f"GET {sent} -> 404")
+    assert caught.value.path == sent
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    async with CaseManagement(**keys, transport=httpx.MockTransport(refuse), max_retries=0) as dd:
+        with pytest.raises(ApiConnectionError) as refused:
+            await dd.cases.get(case)
+    assert str(refused.value).startswith(f"GET {sent}: ConnectError")

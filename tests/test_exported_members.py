@@ -63,3 +63,40 @@ dd.projects.get
 assert "ddcases_api.facade.projects" in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_public_names_report_their_public_module() -> None:
+    """Issue 18 item 15: tracebacks said `ddcases._exceptions.NotFoundError`; httpx's public
+    classes say `httpx.ReadTimeout`."""
+    import traceback
+
+    import ddcases.errors
+
+    for name in ddcases.__all__:
+        value = getattr(ddcases, name)
+        module = getattr(value, "__module__", None)
+        if module is not None and not module.startswith("ddcases_api"):
+            assert module == "ddcases", (name, module)
+    assert ddcases.errors.NotFoundError.__module__ == "ddcases"
+    try:
+        raise ddcases.NotFoundError("no case with key or id 'SEC-9'")
+    except ddcases.NotFoundError as exc:
+        text = "".join(traceback.format_exception(exc))
+    assert text.rstrip().endswith("ddcases.NotFoundError: no case with key or id 'SEC-9'")
+    assert repr(ddcases.CaseManagement) == "<class 'ddcases.CaseManagement'>"
+
+
+def test_help_names_every_projects_method_and_no_private_module() -> None:
+    import pydoc
+
+    import ddcases
+    from ddcases.resources import Projects
+
+    text = pydoc.render_doc(ddcases.CaseManagement, renderer=pydoc.plaintext)
+    assert "ddcases._" not in text
+    assert "_config" not in text
+    summary = next(line for line in text.splitlines() if "dd.projects``:" in line)
+    public = [m for m in dir(Projects) if not m.startswith("_") and callable(getattr(Projects, m))]
+    for method in public:
+        if method != "with_raw_response":
+            assert method in summary, (method, summary)

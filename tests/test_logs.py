@@ -141,3 +141,32 @@ async def test_full_exchange_at_debug_logs_no_key(
     for record in debug_logs.records:
         assert API_KEY not in record.getMessage()
         assert APP_KEY not in record.getMessage()
+
+
+async def test_a_short_key_is_redacted_without_mangling_other_text() -> None:
+    """Issue 18 item 11: app_key="y" turned "is of type NUMBER" into "is of t<redacted>pe"."""
+    from ddcases import BadRequestError, CaseManagement
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        echoed = f"DD-APPLICATION-KEY: {request.headers['dd-application-key']}"
+        body = {"errors": [{"detail": f"value is of type NUMBER ({echoed})"}]}
+        return httpx.Response(400, json=body)
+
+    transport = httpx.MockTransport(handler)
+    async with CaseManagement(api_key="x", app_key="y", base_url=BASE, transport=transport) as dd:
+        with pytest.raises(BadRequestError) as caught:
+            await dd.cases.get("SEC-1")
+    message = str(caught.value)
+    assert "value is of type NUMBER" in message
+    assert "DD-APPLICATION-KEY: <redacted>" in message
+    assert caught.value.response is not None
+    assert b"value is of type NUMBER (DD-APPLICATION-KEY: <redacted>)" in (
+        caught.value.response.content
+    )
+
+
+def test_a_long_key_is_redacted_even_inside_a_word(auth: DatadogAuth) -> None:
+    from ddcases._logs import scrub, scrub_bytes
+
+    assert scrub(f"x{API_KEY}y") == "x<redacted>y"
+    assert scrub_bytes(f"x{APP_KEY}y".encode()) == b"x<redacted>y"

@@ -163,7 +163,8 @@ async def test_query_parameters() -> None:
 )
 async def test_bad_arguments_raise_before_sending(kwargs: dict[str, object]) -> None:
     fake, dd = seeded(1)
-    with pytest.raises(ValueError):  # noqa: PT011 - the message is checked elsewhere
+    # A wrong value is a ValueError, a wrong type a TypeError (issue 18 item 13).
+    with pytest.raises((ValueError, TypeError)):
         dd.cases.search(**kwargs)  # type: ignore[arg-type]
     assert fake.requests == []
 

@@ -106,9 +106,10 @@ def test_prefetch_is_a_page_count(value: object, pages: int) -> None:
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "2", None, [1]])
-def test_bad_prefetch_is_a_value_error(bad: object) -> None:
+def test_bad_prefetch_is_a_value_or_type_error(bad: object) -> None:
     source = Source(ids(3), 1)
-    with pytest.raises(ValueError, match="prefetch must be a bool or an int >= 0"):
+    error = ValueError if isinstance(bad, int) else TypeError  # issue 18 item 13
+    with pytest.raises(error, match="prefetch must be a bool or an int >= 0"):
         source.paginator(prefetch=bad)
     assert source.events == []
 

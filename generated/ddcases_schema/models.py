@@ -1986,7 +1986,7 @@ class CaseUpdateStatusAttributes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    status: CaseStatus | None = None
+    status: Annotated[CaseStatus | None, Field(deprecated=True)] = None
     status_name: Annotated[str | None, Field(examples=["In Progress"])] = None
     """
     The new status, by display name (e.g. "In Progress").
@@ -4023,7 +4023,7 @@ class CaseAttributes(BaseModel):
     """
     ServiceNow ticket attached to case
     """
-    status: CaseStatus
+    status: CaseStatus | None = None
     status_group: CaseStatusGroup | None = None
     status_name: Annotated[str | None, Field(examples=["Open"])] = None
     """

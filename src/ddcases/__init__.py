@@ -134,3 +134,12 @@ __all__ = [
     "UnexpectedResponseError",
     "Unset",
 ]
+
+# Public names report their public module, as httpx's do: a traceback says
+# `ddcases.NotFoundError`, not `ddcases._exceptions.NotFoundError`, and help() and reprs name
+# what users import. (The generated models keep their own, public, modules.)
+for _name in __all__:
+    _value = globals().get(_name)  # not the lazy models: they would load
+    if getattr(_value, "__module__", "").startswith(__name__ + "._"):
+        setattr(_value, "__module__", __name__)  # noqa: B010 - any value, not one class
+del _name, _value

@@ -27,11 +27,14 @@ had no deadline, body cap or protection against a connection the server already 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import datetime
 import io
 import socket
 import ssl
+import warnings
+import weakref
 from typing import Any
 
 import aiohttp
@@ -39,6 +42,7 @@ import httpx
 from yarl import URL
 
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES
+from ._default_transport import shared_ssl_context
 from ._exceptions import redact_request
 from ._logs import scrub
 from ._response_body import BodyError, decode, failed, read_capped, too_large
@@ -59,9 +63,49 @@ _AUTO = ("User-Agent", "Accept", "Accept-Encoding")
 _AUTO_HEADERS = frozenset(name.lower() for name in _AUTO)
 
 
+UNCLOSED = (
+    "a ddcases CaseManagement client was never closed, so its connections stayed open until "
+    "it was garbage collected: use `async with CaseManagement(...) as dd:`, or call "
+    "`await dd.aclose()` when done with it"
+)
+
+
+def _warn_never_closed(source: object) -> None:
+    warnings.warn(UNCLOSED, ResourceWarning, stacklevel=2, source=source)
+
+
 class _Connector(aiohttp.TCPConnector):
     """TCPConnector that records that a connection was acquired and, for requests other than
-    GET, skips pooled connections the server has already closed (see the module docstring)."""
+    GET, skips pooled connections the server has already closed (see the module docstring).
+
+    A pool its transport dropped without closing says so once, in ddcases' words (naming the
+    fix), instead of aiohttp's "Unclosed client session" and "Unclosed connector ... _Connector"
+    printed at exit: it counts as closed once its transport is garbage (so the session's
+    finalizer stays silent, whichever runs first), and closes its sockets quietly.
+    """
+
+    def __init__(self, owner: AiohttpTransport, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._owner = weakref.ref(owner)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed or self._owner() is None
+
+    def close_quietly(self) -> bool:
+        """Close the pool's sockets without awaiting; True if it held any."""
+        if self._closed:
+            return False
+        held = bool(self._conns)
+        with contextlib.suppress(Exception):  # a finalizer must not raise (a closed loop)
+            self._close()
+        self._closed = True
+        return held
+
+    def __del__(self, _warnings: Any = None) -> None:
+        # Reached open only when the transport's own __del__ did not run first (a cycle).
+        if self.close_quietly():
+            _warn_never_closed(self)
 
     async def connect(self, req: Any, *args: Any, **kwargs: Any) -> Any:
         # (traces, timeout) passed through unnamed: a parameter named timeout on an async
@@ -125,7 +169,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         max_connections: int = 100,
         keepalive_expiry: float = 5.0,
     ) -> None:
-        if not isinstance(verify, ssl.SSLContext):
+        if verify is True:
+            verify = shared_ssl_context()  # built once per process, not once per client
+        elif not isinstance(verify, ssl.SSLContext):
             verify = httpx.create_ssl_context(verify=verify)
         self.ssl_context = verify
         self.max_response_bytes = max_response_bytes
@@ -180,6 +226,16 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if session is not None:
             await session.close()
 
+    def __del__(self) -> None:
+        # Garbage while its pool is open: the client was never closed (see _Connector).
+        session = self.__dict__.get("_session")
+        if session is None or session.closed:
+            return
+        connector = session.connector
+        session.detach()  # the session counts as closed and leaves the connector to us
+        if isinstance(connector, _Connector) and connector.close_quietly():
+            _warn_never_closed(self)
+
     # ---------------------------------------------------------------- helpers
 
     def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
@@ -192,6 +248,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 "asyncio.run() runs)"
             )
         connector = _Connector(
+            self,
             ssl=self.ssl_context,
             limit=self.max_connections,
             keepalive_timeout=self.keepalive_expiry,

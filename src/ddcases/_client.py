@@ -35,7 +35,7 @@ from ._constants import (
 )
 from ._exceptions import NotFoundError
 from ._httpx_client import LeanAsyncClient
-from ._logs import logger, register_secrets, unregister_secrets
+from ._logs import register_secrets, unregister_secrets
 from ._lookup import ProjectKeys
 from ._response_body import ACCEPT_ENCODING
 from ._transport import RetryTransport
@@ -64,8 +64,8 @@ class CaseManagement(Namespaces):
     * **api_key**, **app_key** - default to ``DD_API_KEY`` / ``DD_APP_KEY`` (an empty string is
       an error, not a fall-back to the environment).
     * **site** - a Datadog site such as ``us5.datadoghq.com``; defaults to ``DD_SITE``, then
-      ``datadoghq.com``. Known sites and new ones under Datadog's domains are accepted (see
-      ``_config``); anything else is a ``ValueError`` naming the closest known site.
+      ``datadoghq.com``. Known sites and new ones under Datadog's domains are accepted;
+      anything else is a ``ValueError`` naming the closest known site.
     * **base_url** - overrides ``site`` (an emulator, a proxy), e.g. ``http://localhost:8080``.
     * **access_token** - an OAuth token, sent as ``Authorization: Bearer`` instead of the keys.
     * **timeout** - seconds, or an ``httpx.Timeout``: the deadline of each attempt as a whole
@@ -115,8 +115,13 @@ class CaseManagement(Namespaces):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        # Imported here, not with ddcases: `import ddcases` stays as fast (bench (d)).
+        from ._default_transport import default_transport
+        from ._dependencies import check_versions
+
         self._closed = False
         self._auth: DatadogAuth | None = None
+        check_versions()  # once per package: a vendored copy has no installer to hold bounds
         checked_timeout = check_timeout(timeout)
         retries = check_count(max_retries, "max_retries", minimum=0)
         first_delay = check_seconds(initial_retry_delay, "initial_retry_delay")
@@ -148,7 +153,7 @@ class CaseManagement(Namespaces):
                 )
             self._auth = resolve_auth(api_key, app_key, access_token, url)
             retry = RetryTransport(
-                transport if transport is not None else _default_transport(cap),
+                transport if transport is not None else default_transport(cap),
                 max_retries=retries,
                 initial_retry_delay=first_delay,
                 max_retry_delay=last_delay,
@@ -203,7 +208,7 @@ class CaseManagement(Namespaces):
         """Call any generated operation with this client's errors, retries and pacing.
 
         Usage: ``await dd.call(update_case_title.asyncio_detailed, "SEC-12", body=request)``
-        returns the parsed 2xx body; see :mod:`ddcases._operations`.
+        returns the parsed 2xx body (errors raised as by the facade's own methods).
         """
         return await self._operations.call(endpoint, *args, **kwargs)
 
@@ -257,24 +262,3 @@ class CaseManagement(Namespaces):
 
     async def _list_projects(self) -> list[Project]:
         return await self.projects._fetch_all()
-
-
-_fallback_warned = False
-
-
-def _default_transport(max_response_bytes: int) -> httpx.AsyncBaseTransport:
-    """Our aiohttp transport; httpx's own pool, with one warning, when aiohttp is missing."""
-    global _fallback_warned
-    try:
-        from ._aiohttp_transport import AiohttpTransport
-    except ImportError as exc:
-        if not _fallback_warned:
-            _fallback_warned = True
-            logger.warning(
-                "ddcases: %s, so requests go through httpx's own connection pool, measured "
-                "about 4x slower at concurrency 32 (bench/transport_choice.py); install aiohttp "
-                "for the default transport",
-                exc,
-            )
-        return httpx.AsyncHTTPTransport()
-    return AiohttpTransport(max_response_bytes=max_response_bytes)

@@ -38,6 +38,7 @@ _SITE = re.compile(
 )
 # Host names under a site, not sites: "app.datadoghq.com" is the web app of datadoghq.com.
 _HOST_LABELS = ("api.", "app.", "www.")
+_API_VERSION = re.compile(r"v[0-9]+")
 # What a key or token may hold: printable ASCII without spaces (they go in an HTTP header).
 _CREDENTIAL = re.compile(r"[\x21-\x7e]+")
 
@@ -54,12 +55,30 @@ def site_url(site: object, *, source: str = "site") -> tuple[str, str]:
     elif site.startswith(_HOST_LABELS):
         hint = f"; the site is the part after {site.split('.')[0]!r}."
     else:
-        close = difflib.get_close_matches(site, SITES, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = _closest_site(site)
+        hint = f"; did you mean {close!r}?" if close else ""
     raise ValueError(
         f"unknown Datadog site {site!r} in {source}{hint} (known sites: {', '.join(SITES)}; "
         f"a new site under {', '.join(SITE_DOMAINS)} is accepted as well)"
     )
+
+
+def _closest_site(site: str) -> str | None:
+    """The known site ``site`` most likely means: a region or a top-level domain alone
+    (``us5``, ``EU``), another case (``US5.datadoghq.com``), or a typo (``datadoghq.cmo``)."""
+    low = site.strip().lower().strip(".")
+    if low in SITES:
+        return low
+    for part in (0, -1):  # the region (us5 -> us5.datadoghq.com), the TLD (eu -> datadoghq.eu)
+        named = [known for known in SITES if known.split(".")[part] == low]
+        if len(named) == 1:
+            return named[0]
+    close = difflib.get_close_matches(low, SITES, n=1)
+    if close:
+        return close[0]
+    regions = {known.split(".")[0]: known for known in SITES if known.count(".") == 2}
+    close = difflib.get_close_matches(low, regions, n=1)  # "us 5", "usS"
+    return regions[close[0]] if close else None
 
 
 def resolve_site(site: object, base_url: object) -> tuple[str | None, str]:
@@ -90,6 +109,17 @@ def check_base_url(base_url: object) -> str:
         )
     if url.query or url.fragment:
         raise ValueError(f"base_url must not have a query or fragment, got {text!r}")
+    segments = url.path.split("/")
+    for i in range(len(segments) - 1):
+        # Every operation's path starts with /api/v2: a base URL holding it would send
+        # /api/v2/api/v2/cases. A proxy's own prefix (https://proxy/datadog) is fine.
+        if segments[i] == "api" and _API_VERSION.fullmatch(segments[i + 1]):
+            prefix = "/".join(segments[:i]).rstrip("/")
+            fixed = str(url.copy_with(path=prefix or "/")).rstrip("/")
+            raise ValueError(
+                f"base_url must not include the API path /api/{segments[i + 1]} (every "
+                f"operation adds /api/v2 itself); use {fixed!r}, got {text!r}"
+            )
     return text
 
 
@@ -103,6 +133,14 @@ def resolve_auth(
     """
     token = _credential(access_token, "access_token")
     if token is not None:
+        # As with http_client=: a combination that would drop something given is refused.
+        given = (("api_key", api_key), ("app_key", app_key))
+        keys = [name for name, value in given if value is not None]
+        if keys:
+            raise ValueError(
+                f"access_token replaces the keys; pass either access_token or {' and '.join(keys)}"
+                ", not both"
+            )
         return DatadogAuth(access_token=token, base_url=base_url)
     api = _credential(api_key, "api_key") or _credential(
         os.environ.get(ENV_API_KEY) or None, f"the {ENV_API_KEY} environment variable"

@@ -56,11 +56,12 @@ __all__ = [
     "parse_error_details",
     "redact_request",
     "scrub_transport_error",
+    "sent_path",
 ]
 
 
 class DDCasesError(Exception):
-    """Root of every ddcases error (bad arguments stay ``ValueError``)."""
+    """Root of every ddcases error (a bad argument stays a ``ValueError`` or ``TypeError``)."""
 
 
 class ApiError(DDCasesError):
@@ -210,7 +211,11 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
     cls: type[ApiError]
     body_error = response.extensions.get(BODY_ERROR)
     if body_error:  # too large, or a Content-Encoding that does not decode (_response_body)
-        cls, reason = UnexpectedResponseError, str(body_error)
+        # The status line came before the body: an error status keeps its class (code that
+        # catches NotFoundError still does), with the unusable body dropped and said so.
+        reason = f"{body_error}; the body was dropped" if status >= 400 else str(body_error)
+    if body_error and status < 400:
+        cls = UnexpectedResponseError
     elif status >= 500:
         cls = ServerError
     elif 200 <= status < 300:
@@ -219,7 +224,7 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
         cls = _STATUS_CLASSES.get(status, UnexpectedResponseError)
     request = response.request if _has_request(response) else None
     method = request.method if request is not None else None
-    path = request.url.path if request is not None else None
+    path = sent_path(request.url) if request is not None else None
     errors = parse_error_details(response)
     phrase = f"{status} {response.reason_phrase}".rstrip()
     message = f"{method} {path} -> {phrase}" if method else phrase
@@ -240,6 +245,12 @@ def make_status_error(response: httpx.Response, *, reason: str | None = None) ->
             scrub(message), retry_after=retry_after_seconds(response.headers), **kwargs
         )
     return cls(scrub(message), **kwargs)
+
+
+def sent_path(url: httpx.URL) -> str:
+    """The path as it went out, percent-encoding kept: ``/api/v2/cases/..%2Fprojects``, where
+    ``url.path`` would show the decoded ``/api/v2/cases/../projects``, a path never sent."""
+    return url.raw_path.split(b"?", 1)[0].decode("ascii")
 
 
 def _joined(errors: list[ErrorDetail], skip: str = "") -> str:
@@ -326,7 +337,7 @@ def map_transport_error(exc: httpx.TransportError) -> ApiConnectionError:
     except RuntimeError:
         request = None
     method = request.method if request is not None else None
-    path = request.url.path if request is not None else None
+    path = sent_path(request.url) if request is not None else None
     kind = type(exc).__name__
     where = f"{method} {path}: " if method else ""
     detail = str(exc)

@@ -8,7 +8,9 @@ of every open client from records of our logger and of httpx/httpcore/aiohttp.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import re
 import weakref
 from collections.abc import Iterable, Mapping
 from typing import Protocol
@@ -100,10 +102,29 @@ def _message(record: logging.LogRecord) -> str | None:
     return None
 
 
+# A secret this short could be part of any word ("y" of "type"): it is redacted only where it
+# stands alone, not inside a run of letters and digits. Real keys (32 and 40 hex digits) and
+# tokens are longer and are redacted wherever they appear.
+_SHORT_SECRET = 16
+_ALNUM = "A-Za-z0-9"
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = [
+        re.escape(s) if len(s) >= _SHORT_SECRET else f"(?<![{_ALNUM}]){re.escape(s)}(?![{_ALNUM}])"
+        for s in sorted(secrets, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives))
+
+
+@functools.lru_cache(maxsize=32)
+def _bytes_pattern(secrets: tuple[str, ...]) -> re.Pattern[bytes]:
+    return re.compile(_pattern(secrets).pattern.encode())
+
+
 def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
+    return _pattern(tuple(secrets)).sub(REDACTED, text)
 
 
 redacting_filter = RedactingFilter()
@@ -121,12 +142,11 @@ def scrub(text: str) -> str:
 
 def scrub_bytes(data: bytes) -> bytes:
     """:func:`scrub` for bytes (a response body); returns ``data`` itself when it holds none."""
-    secrets = [s.encode() for s in redacting_filter.secrets()]
-    if not any(s in data for s in secrets):
+    secrets = redacting_filter.secrets()
+    if not any(s.encode() in data for s in secrets):
         return data
-    for secret in sorted(secrets, key=len, reverse=True):
-        data = data.replace(secret, REDACTED.encode())
-    return data
+    clean = _bytes_pattern(tuple(secrets)).sub(REDACTED.encode(), data)
+    return data if clean == data else clean
 
 
 def register_secrets(holder: SecretHolder) -> None:

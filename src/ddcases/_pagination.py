@@ -81,9 +81,8 @@ def prefetch_pages(value: object) -> int:
     if value is True or value is False:
         return int(value)
     if not isinstance(value, int) or value < 0:
-        raise ValueError(
-            f"prefetch must be a bool or an int >= 0 (pages fetched ahead), got {value!r}"
-        )
+        error = ValueError if isinstance(value, int) else TypeError
+        raise error(f"prefetch must be a bool or an int >= 0 (pages fetched ahead), got {value!r}")
     return value
 
 

@@ -5,8 +5,10 @@ itself; ``RetryTransport`` reads those of any other transport), so a body that i
 or that says ``Content-Encoding: gzip`` over bytes that are not, is the same failure whatever
 sent it. Such a response is kept, its status and headers intact, with an empty body and the
 reason in ``extensions[BODY_ERROR]``; ``make_status_error`` turns it into an
-``UnexpectedResponseError``. Decompression is bounded while it runs (``zlib``'s
-``max_length``), so a 255 KiB gzip bomb costs at most the cap, not the 256 MiB it expands to.
+``UnexpectedResponseError`` on a 2xx, and into the error status's own class (``NotFoundError``,
+``ServerError``, ...) otherwise, the dropped body said in the message. Decompression is
+bounded while it runs (``zlib``'s ``max_length``), so a 255 KiB gzip bomb costs at most the
+cap, not the 256 MiB it expands to.
 """
 
 from __future__ import annotations

@@ -34,7 +34,12 @@ from ._constants import (
     RETRIES_EXTENSION,
     RETRY_STATUSES,
 )
-from ._exceptions import CreateOutcomeUnknownError, redact_request, scrub_transport_error
+from ._exceptions import (
+    CreateOutcomeUnknownError,
+    redact_request,
+    scrub_transport_error,
+    sent_path,
+)
 from ._logs import logger
 from ._ratelimit import RateLimiter, retry_after_seconds
 from ._response_body import BODY_ERROR, BodyError, decode, failed, read_capped, unframed
@@ -189,7 +194,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 if create and not provably_unsent(exc):
                     raise CreateOutcomeUnknownError(
                         method=request.method,
-                        path=request.url.path,
+                        path=sent_path(request.url),
                         reason=type(exc).__name__,
                         what=create,
                     ) from scrub_transport_error(exc)
@@ -206,7 +211,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 if create and (status >= 500 or response.extensions.get(BODY_ERROR)):
                     raise CreateOutcomeUnknownError(
                         method=request.method,
-                        path=request.url.path,
+                        path=sent_path(request.url),
                         status_code=status,
                         reason=str(response.extensions.get(BODY_ERROR) or ""),
                         response=response,
@@ -259,7 +264,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
         logger.info(
             "retrying %s %s after %s (retry %d of %d) in %.2fs",
             request.method,
-            request.url.path,
+            sent_path(request.url),
             why,
             retries + 1,
             self.max_retries,

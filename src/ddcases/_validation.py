@@ -1,4 +1,5 @@
-"""Argument checks that run before anything is sent; every failure is a ``ValueError``.
+"""Argument checks that run before anything is sent: a wrong type is a ``TypeError``, a wrong
+value a ``ValueError``, as in ``CaseManagement``'s constructor (``_config``).
 
 The generated enums are open (an unknown string becomes a member so that new server values
 parse), so ``CaseStatus("BOGUS")`` does not fail: :func:`enum_value` checks plain strings against
@@ -24,11 +25,10 @@ E = TypeVar("E", bound=enum.Enum)
 MAX_PAGE_SIZE = 100
 
 
-def invalid(message: str) -> ValueError:
-    """The error for a bad argument: a wrong type is a ValueError too, like any other bad
-    argument, so callers catch one class. (Built here rather than at each type check, where
-    ruff's TRY004 would ask for a TypeError.)"""
-    return ValueError(message)
+def invalid(message: str) -> TypeError:
+    """The error for an argument of the wrong type: a ``TypeError``, as the constructor raises
+    (``api_key=b"..."``) and as Python's own functions do; a wrong value stays a ValueError."""
+    return TypeError(message)
 
 
 def resource_id(value: object, what: str) -> str:
@@ -37,9 +37,12 @@ def resource_id(value: object, what: str) -> str:
     Empty strings, ``.`` and ``..`` (which a URL resolver would turn into another path) and
     strings with control characters (C0, including NUL, and DEL) are refused. Anything else,
     ``/``, ``?``, ``%`` and non-ASCII included, is sent percent-encoded as one segment.
+
+    A model of what is named (a ``Case`` where a case is due, a ``Project`` where a project
+    is) stands for its ``id``: ``dd.cases.get(case)`` works on a case a search returned.
     """
     if not isinstance(value, str):
-        raise invalid(f"{what} must be a str, got {type(value).__name__}")
+        value = _model_id(value, what)
     if value in ("", ".", ".."):
         raise ValueError(f"{what} must not be empty, '.' or '..', got {value!r}")
     if _CONTROL.search(value):
@@ -47,9 +50,24 @@ def resource_id(value: object, what: str) -> str:
     return utf8(value, what)
 
 
+def _model_id(value: object, what: str) -> str:
+    """The id of a generated ``Case``/``Project`` (or user) passed as ``what``; else TypeError."""
+    # Imported here: the models load on first use, and a str (the usual argument) needs none.
+    from ddcases_api.models import Case, Project
+
+    if (what == "case" and isinstance(value, Case)) or (
+        what == "project" and isinstance(value, Project)
+    ):
+        return resource_id(value.id, f"{what}.id")
+    model = {"case": " or a Case", "project": " or a Project"}.get(what, "")
+    raise invalid(f"{what} must be a str{model}, got {type(value).__name__}")
+
+
 def text(value: object, what: str) -> str:
     """Return ``value`` if it is a non-empty str (titles, names, keys)."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str):
+        raise invalid(f"{what} must be a non-empty str, got {type(value).__name__}")
+    if not value:
         raise ValueError(f"{what} must be a non-empty str, got {value!r}")
     return utf8(value, what)
 
@@ -97,6 +115,8 @@ def enum_value(value: object, enum_cls: type[E], what: str) -> E:
     if isinstance(value, str) and value in known:
         return known[value]
     allowed = ", ".join(repr(v) for v in known)
+    if not isinstance(value, str):
+        raise invalid(f"{what} must be a str, one of {allowed}, got {type(value).__name__}")
     raise ValueError(f"{what} must be one of {allowed}, got {value!r}")
 
 
@@ -112,7 +132,7 @@ def positive_int(value: object, what: str, *, maximum: int | None = None) -> int
 
 def optional_bool(value: object, what: str) -> bool | None:
     if value is not None and not isinstance(value, bool):
-        raise ValueError(f"{what} must be a bool or None, got {value!r}")
+        raise invalid(f"{what} must be a bool or None, got {value!r}")
     return value
 
 
@@ -133,7 +153,9 @@ def str_list(value: object, what: str, *, nonempty_items: bool = False) -> list[
         raise invalid(f"{what} must be a list of str, got {type(value).__name__}")
     items = list(value)
     for i, item in enumerate(items):
-        if not isinstance(item, str) or (nonempty_items and not item):
+        if not isinstance(item, str):
+            raise invalid(f"{what}[{i}] must be a str, got {type(item).__name__}")
+        if nonempty_items and not item:
             raise ValueError(
                 f"{what}[{i}] must be a {'non-empty ' * nonempty_items}str, got {item!r}"
             )
@@ -147,7 +169,9 @@ def str_list_map(value: object, what: str) -> dict[str, list[str]]:
         raise invalid(f"{what} must be a mapping of str to a list of str, got {value!r}")
     out: dict[str, list[str]] = {}
     for key, items in value.items():
-        if not isinstance(key, str) or not key:
+        if not isinstance(key, str):
+            raise invalid(f"{what} keys must be non-empty str, got {type(key).__name__}")
+        if not key:
             raise ValueError(f"{what} keys must be non-empty str, got {key!r}")
         out[utf8(key, f"{what} key")] = str_list(items, f"{what}[{key!r}]")
     return out
@@ -174,7 +198,7 @@ def custom_value(
     multi = isinstance(value, Sequence) and not isinstance(value, str | bytes)
     items: list[object] = list(value) if multi else [value]  # type: ignore[call-overload]
     if any(not (isinstance(v, str) or _number(v)) for v in items):
-        raise ValueError(f"{what} must be a str, a number, or a list of either, got {value!r}")
+        raise invalid(f"{what} must be a str, a number, or a list of either, got {value!r}")
     for v in items:
         if isinstance(v, float) and not math.isfinite(v):
             raise ValueError(f"{what} must be a finite number, got {v!r}")

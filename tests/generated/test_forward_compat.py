@@ -276,3 +276,26 @@ def test_models_have_nothing_that_from_dict_would_skip() -> None:
     )
     rebuilt.additional_properties = case.additional_properties
     assert rebuilt == case
+
+
+def test_the_readmes_way_to_an_undeclared_member_works() -> None:
+    """Issue 18 item 14: the README said `model["comment_count"]`; on a Case that is a KeyError
+    (the service sends the member inside `attributes`). Every expression the README gives for
+    reaching it is evaluated here on a live-shaped case."""
+    import pathlib
+    import re
+
+    from ddcases import Case
+
+    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    expressions = set(
+        re.findall(r"`([a-z_.]+(?:\[\"comment_count\"\]|\.additional_properties))`", readme)
+    )
+    assert expressions, "the README no longer says how to reach comment_count"
+    case = CaseResponse.from_dict({"data": live_case()}).data
+    assert isinstance(case, Case)
+    for expression in expressions:
+        value = eval(expression, {}, {"case": case, "model": case})
+        if expression.endswith("additional_properties"):
+            value = value["comment_count"]
+        assert value == 3, expression

@@ -8,6 +8,7 @@ typed error. Never an unrelated exception, never a request that reaches another 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, unquote
@@ -301,7 +302,6 @@ async def test_unusual_text_round_trips_exactly(dd: CaseManagement, title: str) 
         ("priority", lambda dd: dd.cases.create(project="SEC", title="t", priority="p1")),
         ("priority", lambda dd: dd.cases.create(project="SEC", title="t", priority="P6")),
         ("priority", lambda dd: dd.cases.create(project="SEC", title="t", priority="")),
-        ("priority", lambda dd: dd.cases.create(project="SEC", title="t", priority=1)),
         ("type", lambda dd: dd.cases.create(project="SEC", title="t", type="BOGUS")),
         ("status", lambda dd: dd.cases.update_status("SEC-1", "closed")),
         ("status", lambda dd: dd.cases.update_status("SEC-1", "DONE")),
@@ -320,30 +320,91 @@ async def test_invalid_enum_values_are_value_errors_before_sending(
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "what"),
+    ("kwargs", "what", "error"),
     [
-        ({"page_size": 0}, "page_size"),
-        ({"page_size": 101}, "page_size"),
-        ({"page_size": -1}, "page_size"),
-        ({"page_size": "10"}, "page_size"),
-        ({"page_size": 10.0}, "page_size"),
-        ({"page_size": True}, "page_size"),
-        ({"limit": 0}, "limit"),
-        ({"limit": -5}, "limit"),
-        ({"limit": "5"}, "limit"),
-        ({"start_page": 0}, "start_page"),
-        ({"sort": "title"}, "sort"),
-        ({"ascending": "yes"}, "ascending"),
-        ({"filter": 42}, "filter"),
+        ({"page_size": 0}, "page_size", ValueError),
+        ({"page_size": 101}, "page_size", ValueError),
+        ({"page_size": -1}, "page_size", ValueError),
+        ({"page_size": "10"}, "page_size", TypeError),
+        ({"page_size": 10.0}, "page_size", TypeError),
+        ({"page_size": True}, "page_size", TypeError),
+        ({"limit": 0}, "limit", ValueError),
+        ({"limit": -5}, "limit", ValueError),
+        ({"limit": "5"}, "limit", TypeError),
+        ({"start_page": 0}, "start_page", ValueError),
+        ({"sort": "title"}, "sort", ValueError),
+        ({"sort": 3}, "sort", TypeError),
+        ({"ascending": "yes"}, "ascending", TypeError),
+        ({"filter": 42}, "filter", TypeError),
+        ({"prefetch": -1}, "prefetch", ValueError),
+        ({"prefetch": "2"}, "prefetch", TypeError),
     ],
 )
-async def test_bad_search_arguments_are_value_errors_at_the_call(
-    dd: CaseManagement, recorder: Recorder, kwargs: dict[str, Any], what: str
+async def test_bad_search_arguments_fail_at_the_call(
+    dd: CaseManagement,
+    recorder: Recorder,
+    kwargs: dict[str, Any],
+    what: str,
+    error: type[Exception],
 ) -> None:
-    with pytest.raises(ValueError, match=f"^{what} must") as info:
+    """A wrong value is a ValueError, a wrong type a TypeError (issue 18 item 13), as the
+    constructor does."""
+    with pytest.raises(error, match=f"^{what} must") as info:
         dd.cases.search(**kwargs)  # raised by the call itself, before any iteration
-    assert type(info.value) is ValueError
+    assert type(info.value) is error
     assert recorder.requests == []
+
+
+WRONG_TYPES: list[tuple[str, Callable[[CaseManagement], Any]]] = [
+    ("case", lambda dd: dd.cases.get(12)),
+    ("case", lambda dd: dd.cases.get(None)),
+    ("case", lambda dd: dd.cases.get(b"SEC-1")),
+    ("project", lambda dd: dd.projects.get(7)),
+    ("project", lambda dd: dd.cases.create(project=None, title="t")),
+    ("title", lambda dd: dd.cases.create(project="SEC", title=5)),
+    ("priority", lambda dd: dd.cases.create(project="SEC", title="t", priority=1)),
+    ("status", lambda dd: dd.cases.update_status("SEC-1", 5)),
+    ("assignee", lambda dd: dd.cases.assign("SEC-1", 42)),
+    ("attributes", lambda dd: dd.cases.update_attributes("SEC-1", ["env"])),
+    ("attributes['env']", lambda dd: dd.cases.update_attributes("SEC-1", {"env": "prod"})),
+    ("attributes['env'][0]", lambda dd: dd.cases.update_attributes("SEC-1", {"env": [1]})),
+    ("value", lambda dd: dd.cases.update_custom_attribute("SEC-1", "k", {"a": 1})),
+]
+
+
+@pytest.mark.parametrize(("what", "call"), WRONG_TYPES)
+async def test_wrong_types_are_type_errors_before_sending(
+    dd: CaseManagement, recorder: Recorder, what: str, call: Callable[[CaseManagement], Any]
+) -> None:
+    """Issue 18 item 13: `case must be a str, got Case` was a ValueError; the constructor
+    raises TypeError for the same mistake (`api_key=123`)."""
+    with pytest.raises(TypeError, match=f"^{re.escape(what)} must") as info:
+        await call(dd)
+    assert type(info.value) is TypeError
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("op", CASE_CALLS)
+async def test_a_case_model_stands_for_its_id(
+    dd: CaseManagement, recorder: Recorder, op: str
+) -> None:
+    """Issue 18 item 13: the user passed the Case a search returned where a case is due."""
+    case = await dd.cases.get("SEC-1")
+    recorder.requests.clear()
+    await CASE_CALLS[op](dd, case)  # type: ignore[arg-type]
+    assert recorder.raw_paths() == [f"{CASES}/{case.id}{SUFFIX[op]}"]
+
+
+async def test_a_project_model_stands_for_its_id(dd: CaseManagement) -> None:
+    project = await dd.projects.get("SEC")
+    case = await dd.cases.create(project=project, title="from the model")
+    assert case.relationships.project.data.id == project.id  # type: ignore[union-attr]
+    assert (await dd.projects.get(project)).id == project.id
+    # Edits take the model too: what a user holds after a search.
+    case = await dd.cases.update_title(case, "renamed")
+    comment = await dd.cases.comment(case, "seen")
+    await dd.cases.delete_comment(case, comment.id)
+    assert (await dd.cases.get(case)).attributes.title == "renamed"
 
 
 @pytest.mark.parametrize("filter_", ['title:"abc', '"unbalanced', 'priority:P1 "a" "b'])

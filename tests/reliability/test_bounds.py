@@ -4,7 +4,8 @@ The client runs in a fresh process (its peak RSS, VmHWM, reset just before the c
 own) against the FaultServer in this
 one, which makes the large bodies on the fly: a 255 KiB gzip body that expands to 256 MiB, and
 100 MiB bodies with and without a Content-Length, on a 200 and on a 404. Each ends in an
-``UnexpectedResponseError`` naming ``max_response_bytes``, having read no more than the cap.
+``UnexpectedResponseError`` (on the 404 a ``NotFoundError``: an error status keeps its class)
+naming ``max_response_bytes``, having read no more than the cap.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import textwrap
 
 import pytest
 
-from ddcases import UnexpectedResponseError
+from ddcases import (
+    ApiError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServerError,
+    UnexpectedResponseError,
+)
 
 from ._fault_server import FaultServer, Forward, Reply, Stream, within
 from ._helpers import client, seed
@@ -107,7 +115,9 @@ async def test_large_and_expanding_bodies_cost_at_most_the_cap(name: str, answer
     async with FaultServer(app=None, default=WARM_UP) as server:
         server.plan(WARM_UP, answer)
         result = await run_client(server)
-    assert result["error"] == "UnexpectedResponseError", result
+    # An error status keeps its class, the body dropped (issue 18 item 16).
+    expected = "NotFoundError" if "404" in name else "UnexpectedResponseError"
+    assert result["error"] == expected, result
     assert "max_response_bytes" in str(result["message"])
     assert len(str(result["message"])) < 400
     # The default cap is 32 MiB; the body is read (and decompressed) no further than that.
@@ -147,3 +157,51 @@ async def test_a_large_request_body_goes_out_without_a_resource_warning(
         case = await dd.cases.create(project="SEC", title="long", description=description)
     assert case.attributes.description == description
     assert len(faulty.bodies("POST", "/api/v2/cases")[-1]) > 3 * MiB
+
+
+@within(30)
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (404, NotFoundError),
+        (403, PermissionDeniedError),
+        (400, BadRequestError),
+        (500, ServerError),
+        (418, UnexpectedResponseError),
+    ],
+)
+@pytest.mark.parametrize("framing", ["content-length", "until close", "chunked-like gzip"])
+async def test_an_error_status_with_an_oversized_body_keeps_its_class(
+    status: int, error: type[ApiError], framing: str
+) -> None:
+    """Issue 18 item 16: a 404 with a 100 MiB error page was an UnexpectedResponseError, so
+    code catching NotFoundError missed it. The status line comes before the body."""
+    cap = 64 * 1024
+    answers = {
+        "content-length": Stream(head(status, f"Content-Length: {4 * MiB}"), b"x" * MiB, 4),
+        "until close": Stream(head(status), b"x" * MiB, 4),
+        "chunked-like gzip": Reply(status, BOMB, headers=(("Content-Encoding", "gzip"),)),
+    }
+    async with FaultServer(app=None, default=answers[framing]) as server:
+        dd = client(server.url, max_response_bytes=cap, max_retries=0)
+        async with dd:
+            with pytest.raises(ApiError) as caught:
+                await dd.cases.get("SEC-1")
+    assert type(caught.value) is error
+    assert caught.value.status_code == status
+    message = str(caught.value)
+    assert message.startswith(f"GET /api/v2/cases/SEC-1 -> {status}")
+    assert "max_response_bytes (65,536 bytes)" in message
+    assert "the body was dropped" in message
+    assert caught.value.response is not None
+    assert caught.value.response.content == b""
+
+
+async def test_a_2xx_with_an_oversized_body_is_still_unexpected() -> None:
+    async with FaultServer(app=None, default=Stream(head(200), b"x" * MiB, 2)) as server:
+        dd = client(server.url, max_response_bytes=1024, max_retries=0)
+        async with dd:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await dd.cases.get("SEC-1")
+    assert "the body was dropped" not in str(caught.value)
+    assert "max_response_bytes" in str(caught.value)

@@ -135,11 +135,13 @@ async def test_a_body_that_does_not_decode_is_unexpected_response(
         with pytest.raises(UnexpectedResponseError) as info:
             await dd.cases.get(key)
         faulty.plan(Reply(404, body, headers=headers), method="GET")
-        with pytest.raises(UnexpectedResponseError) as on_404:
+        with pytest.raises(NotFoundError) as on_404:  # keeps its class (issue 18 item 16)
             await dd.cases.get(key)
     assert info.value.status_code == 200
     assert on_404.value.status_code == 404
     assert encoding in str(info.value)
+    assert encoding in str(on_404.value)
+    assert "the body was dropped" in str(on_404.value)
     assert faulty.count("GET", f"{CASES}/{key}") == 2  # a 200 or 404 is not retried
 
 

@@ -251,11 +251,13 @@ def _calls(dd: Any) -> list[tuple[str, Any]]:
     ]
 
 
-async def test_bad_arguments_are_value_errors_before_sending() -> None:
+async def test_bad_arguments_are_value_or_type_errors_before_sending() -> None:
+    """A wrong value is a ValueError, a wrong type (a dict or a bool as a value, None as a
+    title) a TypeError, as in the constructor (issue 18 item 13)."""
     service = Recorded()
     async with service.client() as dd:
         for _name, call in _calls(dd):
-            with pytest.raises(ValueError, match=r"\w") as info:
+            with pytest.raises((ValueError, TypeError), match=r"\w") as info:
                 await call()
             assert any(w in str(info.value) for w in ("must", "pass", "not valid")), info.value
     assert service.requests == []

@@ -174,8 +174,10 @@ async def test_bad_case_ids_raise_before_sending(fake: FakeService, bad: Any) ->
         ]
         if bad is not None:  # assignee=None means "nobody"
             calls.append(lambda: dd.cases.create("SEC", "t", assignee=bad))
+        # A wrong type is a TypeError, a wrong value a ValueError (issue 18 item 13).
+        error = ValueError if isinstance(bad, str) else TypeError
         for call in calls:
-            with pytest.raises(ValueError, match="must"):
+            with pytest.raises(error, match="must"):
                 await call()
     assert fake.requests == []
 
@@ -197,7 +199,10 @@ async def test_bad_enum_values_raise_before_sending(
     fake: FakeService, method: str, value: object
 ) -> None:
     async with fake.client() as dd:
-        with pytest.raises(ValueError, match="must be one of"):
+        # A wrong type is a TypeError (issue 18 item 13); no status at all is a missing value.
+        missing = method == "update_status" and value is None
+        error = ValueError if isinstance(value, str) or missing else TypeError
+        with pytest.raises(error, match=r"must be one of|must be a str, one of"):
             await getattr(dd.cases, method)("SEC-1", value)
         with pytest.raises(ValueError, match="must be one of"):
             await dd.cases.create("SEC", "t", priority="URGENT")

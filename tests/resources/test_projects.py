@@ -79,11 +79,12 @@ async def test_unknown_uuid_is_a_404_from_the_service() -> None:
 async def test_bad_refs_raise_before_sending(bad: object) -> None:
     fake = FakeService()
     async with fake.client() as dd:
-        with pytest.raises(ValueError, match="project"):
+        error = ValueError if isinstance(bad, str) else TypeError  # issue 18 item 13
+        with pytest.raises(error, match="project"):
             await dd.projects.get(bad)  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="project"):
+        with pytest.raises(error, match="project"):
             await dd.projects.delete(bad)  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="project"):
+        with pytest.raises(error, match="project"):
             await dd.cases.create(bad, "t")  # type: ignore[arg-type]
     assert fake.requests == []
 
@@ -92,7 +93,8 @@ async def test_bad_refs_raise_before_sending(bad: object) -> None:
 async def test_bad_create_arguments_raise_before_sending(key: object, name: object) -> None:
     fake = FakeService()
     async with fake.client() as dd:
-        with pytest.raises(ValueError, match="must be a non-empty str"):
+        error = ValueError if isinstance(key, str) and isinstance(name, str) else TypeError
+        with pytest.raises(error, match="must be a non-empty str"):
             await dd.projects.create(key, name)  # type: ignore[arg-type]
     assert fake.requests == []
 
@@ -152,6 +154,7 @@ async def test_bad_update_arguments_raise_before_sending(kwargs: dict[str, objec
     fake = FakeService()
     fake.add_project("SEC")
     async with fake.client() as dd:
-        with pytest.raises(ValueError, match=r"must|nothing to update|not a valid"):
+        # A wrong value is a ValueError, a wrong type a TypeError (issue 18 item 13).
+        with pytest.raises((ValueError, TypeError), match=r"must|nothing to update|not a valid"):
             await dd.projects.update("SEC", **kwargs)  # type: ignore[arg-type]
     assert fake.requests == []

@@ -165,7 +165,10 @@ def test_hand_edits_stop_a_revendor_until_forced(tmp_path: Path) -> None:
     edited.write_text(original + "# a local patch\n")
 
     refused = vendor("--dest", str(tmp_path), "--name", NAME, check=False)
-    assert refused.returncode == 2
+    assert refused.returncode == 1
+    # The reason first, with no `usage:` line: the command was right (issue 18 item 15).
+    assert refused.stderr.startswith("scripts/vendor.py: ")
+    assert "usage:" not in refused.stderr
     assert "edited by hand" in refused.stderr
     assert "modified  _client.py" in refused.stderr
     assert "--force" in refused.stderr

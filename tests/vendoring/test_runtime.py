@@ -83,3 +83,30 @@ def test_the_readme_lists_the_packages_these_venvs_hold() -> None:
     packages = {p for ps in runtime_venvs.OPTIONAL.values() for p in ps}
     assert all(p in required for p in runtime_venvs.REQUIRED)
     assert all(p in optional for p in (*packages, *runtime_venvs.TEST_TOOLS))
+
+
+OUT_OF_BOUNDS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import httpx
+httpx.__version__ = "0.29.0"  # what `pip install httpx` gave the user
+from {name} import CaseManagement
+for _ in range(3):
+    CaseManagement(api_key="a" * 32, app_key="b" * 40, base_url="http://localhost:8126")
+"""
+
+
+def test_a_copy_says_once_when_a_dependency_is_outside_its_bounds(plain_dest: Path) -> None:
+    """Issue 18 item 6: a vendored copy has no installer holding pyproject's bounds."""
+    python = runtime_venvs.ensure("bare")
+    result = subprocess.run(
+        [str(python), "-I", "-c", OUT_OF_BOUNDS.format(name=NAME), str(plain_dest)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = [line for line in result.stderr.splitlines() if "httpx 0.29.0" in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"{NAME}: httpx 0.29.0 is installed, outside the versions")
+    assert "install 'httpx>=0.28,<0.29'" in lines[0]

@@ -30,7 +30,6 @@ class CaseAttributes:
         created_at (datetime.datetime): Timestamp of when the case was created
         key (str): Key Example: CASEM-4523.
         priority (CasePriority): Case priority Example: NOT_DEFINED.
-        status (CaseStatus): Case status Example: OPEN.
         title (str): Title Example: Memory leak investigation on API.
         archived_at (datetime.datetime | None | Unset): Timestamp of when the case was archived
         attributes (CaseObjectAttributes | Unset): Key-value pairs of case attributes: each key maps to a list of
@@ -46,6 +45,7 @@ class CaseAttributes:
         security_resolved_reason (str | Unset): Why the case was resolved, once set (UpdateCaseResolvedReason). Example:
             FALSE_POSITIVE.
         service_now_ticket (None | ServiceNowTicket | Unset): ServiceNow ticket attached to case
+        status (CaseStatus | Unset): Case status Example: OPEN.
         status_group (CaseStatusGroup | Unset): The group of a case's status; custom statuses belong to one of these.
             Example: SG_OPEN.
         status_name (str | Unset): The display name of the case's status, one of its case type's statuses. Example:
@@ -58,7 +58,6 @@ class CaseAttributes:
     created_at: datetime.datetime
     key: str
     priority: CasePriority
-    status: CaseStatus
     title: str
     archived_at: datetime.datetime | None | Unset = UNSET
     attributes: CaseObjectAttributes | Unset = UNSET
@@ -71,6 +70,7 @@ class CaseAttributes:
     modified_at: datetime.datetime | None | Unset = UNSET
     security_resolved_reason: str | Unset = UNSET
     service_now_ticket: None | ServiceNowTicket | Unset = UNSET
+    status: CaseStatus | Unset = UNSET
     status_group: CaseStatusGroup | Unset = UNSET
     status_name: str | Unset = UNSET
     type_: CaseType | Unset = UNSET
@@ -83,8 +83,6 @@ class CaseAttributes:
         key = self.key
 
         priority = self.priority.value
-
-        status = self.status.value
 
         title = self.title
 
@@ -156,6 +154,10 @@ class CaseAttributes:
         else:
             service_now_ticket = self.service_now_ticket
 
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
         status_group: str | Unset = UNSET
         if not isinstance(self.status_group, Unset):
             status_group = self.status_group.value
@@ -175,7 +177,6 @@ class CaseAttributes:
                 "created_at": created_at,
                 "key": key,
                 "priority": priority,
-                "status": status,
                 "title": title,
             }
         )
@@ -201,6 +202,8 @@ class CaseAttributes:
             field_dict["security_resolved_reason"] = security_resolved_reason
         if service_now_ticket is not UNSET:
             field_dict["service_now_ticket"] = service_now_ticket
+        if status is not UNSET:
+            field_dict["status"] = status
         if status_group is not UNSET:
             field_dict["status_group"] = status_group
         if status_name is not UNSET:
@@ -231,8 +234,6 @@ class CaseAttributes:
             raise TypeError(f"key must be a string, got {type(key).__name__}")
 
         priority = CasePriority.by_value.get(_v := d.pop("priority")) or CasePriority.from_value(_v)
-
-        status = CaseStatus.by_value.get(_v := d.pop("status")) or CaseStatus.from_value(_v)
 
         title = d.pop("title")
         if type(title) is not str:
@@ -327,6 +328,13 @@ class CaseAttributes:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
+        _status = d.pop("status", UNSET)
+        status: CaseStatus | Unset
+        if _status is UNSET:
+            status = UNSET
+        else:
+            status = CaseStatus.by_value.get(_v := _status) or CaseStatus.from_value(_v)
+
         _status_group = d.pop("status_group", UNSET)
         status_group: CaseStatusGroup | Unset
         if _status_group is UNSET:
@@ -351,7 +359,6 @@ class CaseAttributes:
         case_attributes.created_at = created_at
         case_attributes.key = key
         case_attributes.priority = priority
-        case_attributes.status = status
         case_attributes.title = title
         case_attributes.archived_at = archived_at
         case_attributes.attributes = attributes
@@ -364,6 +371,7 @@ class CaseAttributes:
         case_attributes.modified_at = modified_at
         case_attributes.security_resolved_reason = security_resolved_reason
         case_attributes.service_now_ticket = service_now_ticket
+        case_attributes.status = status
         case_attributes.status_group = status_group
         case_attributes.status_name = status_name
         case_attributes.type_ = type_

@@ -49,8 +49,8 @@ def included(store: Store, user_ids: Iterable[str | None]) -> list[dict[str, Any
 
 
 def case_document(case: Case) -> dict[str, Any]:
-    # Like the live service: unset timestamps, integrations and an unassigned ``assignee`` are
-    # explicit nulls, not absent members (openapi.yaml admits them with anyOf [..., null]).
+    # None means "no value": JSONAPIResponse leaves such members out, as the live service does
+    # with unset timestamps, integrations and an unassigned ``assignee`` (no null is recorded).
     relationships: dict[str, Any] = {
         "assignee": None if case.assignee_id is None else _user_ref(case.assignee_id),
         "created_by": _user_ref(case.created_by),

@@ -178,7 +178,9 @@ def _unknown_enums(model: Any, loc: tuple[str | int, ...]) -> Iterable[Problem]:
     """The generated enums are open (unknown values parse); a request must use known ones."""
     if isinstance(model, BaseModel):
         for name in type(model).model_fields:
-            yield from _unknown_enums(getattr(model, name), (*loc, name))
+            # From __dict__: reading a deprecated field (UpdateStatus' `status`) as an
+            # attribute makes pydantic warn.
+            yield from _unknown_enums(model.__dict__.get(name), (*loc, name))
     elif isinstance(model, list):
         for index, item in enumerate(model):
             yield from _unknown_enums(item, (*loc, index))
