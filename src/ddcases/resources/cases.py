@@ -255,7 +255,7 @@ class Cases(generated.Cases):
         """
         kind = None if type is None else enum_value(type, CustomAttributeType, "type")
         if is_multi is not None and not isinstance(is_multi, bool):
-            raise ValueError(f"is_multi must be a bool or None, got {is_multi!r}")
+            raise TypeError(f"is_multi must be a bool or None, got {is_multi!r}")
         checked, type_name, multi = custom_value(
             value, None if kind is None else str(kind), is_multi
         )
