@@ -203,9 +203,11 @@ def namespace_page(ns: Namespace) -> Page:
     text = [
         f"# {ns.title}\n",
         f"`{ns.title}` on a [`CaseManagement`][ddcases.CaseManagement] client: {methods}.\n",
-        "Each method has a twin under `with_raw_response` that takes the same arguments and "
-        "returns a [`RawResponse`][ddcases.RawResponse] (see "
-        "[the raw response](../../guides/raw-response.md)).\n",
+        (
+            "Each method has a twin under `with_raw_response` that takes the same arguments and "
+            "returns a [`RawResponse`][ddcases.RawResponse] (see "
+            "[the raw response](../../guides/raw-response.md)).\n"
+        ),
         _directive(
             ns.cls.path,
             heading=ns.title,
@@ -344,8 +346,7 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
             "Models",
             "# Models\n\nThe models `ddcases` re-exports (what the namespaces' methods return), "
             "under their public names. Every generated model is on "
-            "[all generated models](all-models.md).\n\n"
-            + "\n".join(_directive(p) for p in models),
+            "[all generated models](all-models.md).\n\n" + "\n".join(_directive(p) for p in models),
             models,
         )
     )
