@@ -69,10 +69,10 @@ class Page:
     objects: list[str] = field(default_factory=list)
 
 
-def load() -> dict[str, griffe.Module]:
+def load(search_paths: list[Path] | None = None) -> dict[str, griffe.Module]:
     """``ddcases`` and ``ddcases_api``, loaded together so inherited members resolve."""
     loader = griffe.GriffeLoader(
-        search_paths=[str(p) for p in SEARCH_PATHS],
+        search_paths=[str(p) for p in search_paths or SEARCH_PATHS],
         allow_inspection=False,
         modules_collection=griffe.ModulesCollection(),
     )
@@ -289,7 +289,7 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
             "- The namespaces below: one page each, with its `with_raw_response` twin.\n"
             "- [Pagination](pagination.md), [raw responses](raw-response.md), "
             "[errors](errors.md), [models](models.md), [all generated models](all-models.md), "
-            "[parameter types](params.md), [other types](types.md).\n"
+            "[parameter types](params.md), [other types](types.md), [modules](modules.md).\n"
             "- [Testing](testing.md): `ddcases.testing`, the pytest plugin, fault injection; "
             "[the emulator](emulator.md).\n\n"
             "| namespace | |\n| --- | --- |\n" + rows + "\n",
@@ -382,6 +382,27 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
             types,
         )
     )
+    documented_modules = {"ddcases.testing", "ddcases.testing.plugin", "ddcases.emulator"}
+    modules = [m for m in public_modules(packages) if m.path not in documented_modules]
+    result.append(
+        Page(
+            "reference/modules.md",
+            "Modules",
+            "# Modules\n\nThe public modules of `ddcases` and of the generated facade "
+            "(`ddcases_api.facade`), with what each holds besides the classes documented on the "
+            "other pages.\n\n"
+            + "\n".join(
+                _directive(
+                    m.path,
+                    heading=m.path,
+                    show_root_full_path=True,
+                    members=_module_attributes(m) or False,
+                )
+                for m in modules
+            ),
+            [m.path for m in modules],
+        )
+    )
     testing = ["ddcases.testing", "ddcases.testing.plugin", "ddcases.emulator._faults.Faults"]
     result.append(
         Page(
@@ -410,6 +431,35 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
         )
     )
     return result
+
+
+def public_modules(packages: dict[str, griffe.Module]) -> list[griffe.Module]:
+    """``ddcases`` and its public submodules, then ``ddcases_api.facade`` and its modules."""
+    found: list[griffe.Module] = []
+    roots = [packages["ddcases"], _target(packages["ddcases_api"]["facade"])]
+    queue = [root for root in roots if isinstance(root, griffe.Module)]
+    while queue:
+        module = queue.pop(0)
+        found.append(module)
+        queue.extend(
+            sub
+            for name, sub in sorted(module.modules.items())
+            if not name.startswith("_") and isinstance(sub, griffe.Module)
+        )
+    return found
+
+
+def _module_attributes(module: griffe.Module) -> list[str]:
+    """The public attributes defined in ``module`` (its classes and functions have pages)."""
+    exports = {str(n) for n in module.exports} if module.exports is not None else None
+    return [
+        name
+        for name, member in module.members.items()
+        if not member.is_alias
+        and isinstance(member, griffe.Attribute)
+        and not name.startswith("_")
+        and (exports is None or name in exports)
+    ]
 
 
 def _public_classes(module: griffe.Object | griffe.Alias) -> list[str]:
