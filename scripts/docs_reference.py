@@ -279,24 +279,6 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
     )
     result.append(
         Page(
-            "reference/index.md",
-            "Overview",
-            "# API reference\n\n"
-            "Generated from the code (docstrings and signatures, read by griffe); the generated "
-            "methods' docstrings come from openapi.yaml.\n\n"
-            "- [`CaseManagement`](client.md): the client and its construction arguments; "
-            "`dd.call` for any generated operation.\n"
-            "- The namespaces below: one page each, with its `with_raw_response` twin.\n"
-            "- [Pagination](pagination.md), [raw responses](raw-response.md), "
-            "[errors](errors.md), [models](models.md), [all generated models](all-models.md), "
-            "[parameter types](params.md), [other types](types.md), [modules](modules.md).\n"
-            "- [Testing](testing.md): `ddcases.testing`, the pytest plugin, fault injection; "
-            "[the emulator](emulator.md).\n\n"
-            "| namespace | |\n| --- | --- |\n" + rows + "\n",
-        )
-    )
-    result.append(
-        Page(
             "reference/client.md",
             "CaseManagement",
             "# CaseManagement\n\n"
@@ -361,17 +343,19 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
             all_models,
         )
     )
-    params = _public_classes(packages["ddcases_api"]["facade"]["params"])
-    result.append(
-        Page(
-            "reference/params.md",
-            "Parameter types",
-            "# Parameter types\n\n`ddcases_api.facade.params`: the `TypedDict`s a method accepts "
-            "in place of a nested model (a plain `dict` type-checks against them).\n\n"
-            + "\n".join(_directive(p) for p in params),
-            params,
+    facade = _target(packages["ddcases_api"]["facade"])
+    if isinstance(facade, griffe.Module) and "params" in facade.modules:
+        params = _public_classes(facade.modules["params"])
+        result.append(
+            Page(
+                "reference/params.md",
+                "Parameter types",
+                "# Parameter types\n\n`ddcases_api.facade.params`: the `TypedDict`s a method "
+                "accepts in place of a nested model (a plain `dict` type-checks against them).\n\n"
+                + "\n".join(_directive(p) for p in params),
+                params,
+            )
         )
-    )
     types = [f"ddcases.{n}" for n in groups["types"]]
     result.append(
         Page(
@@ -430,7 +414,22 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
             ["ddcases.emulator"],
         )
     )
-    return result
+    others = ", ".join(
+        f"[{page.title}]({page.uri.removeprefix('reference/')})"
+        for page in result
+        if not page.uri.startswith("reference/namespaces/")
+    )
+    index = Page(
+        "reference/index.md",
+        "Overview",
+        "# API reference\n\n"
+        "Generated from the code (docstrings and signatures, read by griffe); the generated "
+        "methods' docstrings come from openapi.yaml. Each namespace has a page, with its "
+        "`with_raw_response` twin; [`CaseManagement`](client.md) holds the construction "
+        "arguments and `dd.call` for any generated operation.\n\n"
+        "| namespace | |\n| --- | --- |\n" + rows + "\n\nThe other pages: " + others + ".\n",
+    )
+    return [index, *result]
 
 
 def public_modules(packages: dict[str, griffe.Module]) -> list[griffe.Module]:
