@@ -40,10 +40,15 @@ def _chromium() -> str | None:
     return next((path for name in CANDIDATES if (path := shutil.which(name))), None)
 
 
-def _method(path: str) -> griffe.Function:
+@functools.cache
+def _packages() -> dict[str, griffe.Module]:
     logging.getLogger("griffe").setLevel(logging.ERROR)
-    packages = docs_reference.load()
-    obj = packages["ddcases"].modules_collection[path]
+    loaded: dict[str, griffe.Module] = docs_reference.load()
+    return loaded
+
+
+def _method(path: str) -> griffe.Function:
+    obj = _packages()["ddcases"].modules_collection[path]
     target = obj.final_target if obj.is_alias else obj
     assert isinstance(target, griffe.Function), path
     return target
@@ -51,8 +56,7 @@ def _method(path: str) -> griffe.Function:
 
 def _queries() -> list[tuple[str, str]]:
     """(what to type in the search box, the method whose signature the first hit must show)."""
-    logging.getLogger("griffe").setLevel(logging.ERROR)
-    found = {ns.path: ns for ns in docs_reference.namespaces(docs_reference.load())}
+    found = {ns.path: ns for ns in docs_reference.namespaces(_packages())}
     queries = [
         ("for_update", "ddcases.AsyncPaginator.for_update"),
         ("update_priority", "ddcases.resources.cases.Cases.update_priority"),
