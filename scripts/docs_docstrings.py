@@ -30,3 +30,7 @@ class RestructuredTextHabits(griffe.Extension):
     def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         if obj.docstring is not None:
             obj.docstring.value = markdown(obj.docstring.value)
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        """A top-level package is not passed to ``on_object``."""
+        self.on_object(obj=pkg)
