@@ -103,3 +103,13 @@ def test_every_generated_model_has_a_reference_entry(
 def test_no_facade_class_is_left_out(packages: dict[str, griffe.Module]) -> None:
     found = docs_reference.namespaces(packages)
     assert docs_reference.unreached_facade_classes(packages, found) == []
+
+
+def test_every_low_level_operation_has_a_reference_entry(
+    packages: dict[str, griffe.Module], documented: set[str]
+) -> None:
+    """``dd.call`` takes a generated ``asyncio_detailed``: each operation's is on the site."""
+    modules = docs_reference.operation_modules(packages)
+    assert "ddcases_api.api.case_management.get_case" in {m.path for m in modules}
+    wanted = [f"{m.path}.asyncio_detailed" for m in modules]
+    assert [w for w in wanted if w not in documented] == []
