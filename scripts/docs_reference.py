@@ -367,34 +367,35 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
         )
     )
     operations = operation_modules(packages)
-    result.append(
-        Page(
-            "reference/operations.md",
-            "Low-level operations",
-            "# Low-level operations\n\n"
-            "`ddcases_api.api`: one module per operation of openapi.yaml, for "
-            "`dd.call(module.asyncio_detailed, ...)` (the facade's errors, retries and pacing) or "
-            "`module.asyncio(..., client=dd.api)`; see "
-            "[the raw response and `dd.call`](../guides/raw-response.md).\n\n"
-            + _directive(
-                "ddcases_api.client.AuthenticatedClient",
-                heading="dd.api: AuthenticatedClient",
-                toc_label="AuthenticatedClient",
-                members=False,
-            )
-            + "\n"
-            + "\n".join(
-                _directive(
-                    m.path,
-                    heading=m.path.removeprefix("ddcases_api.api."),
-                    toc_label=m.name,
-                    members=[n for n in ("asyncio_detailed", "asyncio") if n in m.members],
+    if operations:
+        result.append(
+            Page(
+                "reference/operations.md",
+                "Low-level operations",
+                "# Low-level operations\n\n"
+                "`ddcases_api.api`: one module per operation of openapi.yaml, for "
+                "`dd.call(module.asyncio_detailed, ...)` (the facade's errors, retries and "
+                "pacing) or `module.asyncio(..., client=dd.api)`; see "
+                "[the raw response and `dd.call`](../guides/raw-response.md).\n\n"
+                + _directive(
+                    "ddcases_api.client.AuthenticatedClient",
+                    heading="dd.api: AuthenticatedClient",
+                    toc_label="AuthenticatedClient",
+                    members=False,
                 )
-                for m in operations
-            ),
-            [m.path for m in operations],
+                + "\n"
+                + "\n".join(
+                    _directive(
+                        m.path,
+                        heading=m.path.removeprefix("ddcases_api.api."),
+                        toc_label=m.name,
+                        members=[n for n in ("asyncio_detailed", "asyncio") if n in m.members],
+                    )
+                    for m in operations
+                ),
+                [m.path for m in operations],
+            )
         )
-    )
     documented_modules = {"ddcases.testing", "ddcases.testing.plugin", "ddcases.emulator"}
     modules = [m for m in public_modules(packages) if m.path not in documented_modules]
     result.append(
@@ -463,8 +464,9 @@ def pages(packages: dict[str, griffe.Module] | None = None) -> list[Page]:
 
 def operation_modules(packages: dict[str, griffe.Module]) -> list[griffe.Module]:
     """``ddcases_api.api.<tag>.<operation>``: the generated endpoint modules, by tag and name."""
-    api = _target(packages["ddcases_api"]["api"])
-    assert isinstance(api, griffe.Module)
+    api = packages["ddcases_api"].modules.get("api")
+    if api is None:
+        return []
     found = []
     for _, tag in sorted(api.modules.items()):
         for name, module in sorted(tag.modules.items()):
