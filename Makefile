@@ -7,7 +7,7 @@ SPEC := openapi.yaml
 LINT_PATHS := $(wildcard src tests bench examples scripts generator)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test bench demo vendor vendor-check runtime-venvs api-diff lock clean
+.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test docs docs-serve dist bench demo vendor vendor-check runtime-venvs api-diff lock clean
 
 venv: $(STAMP)
 
@@ -55,10 +55,29 @@ typecheck: $(STAMP)
 runtime-venvs: $(STAMP)
 	@$(BIN)/python scripts/runtime_venvs.py > /dev/null
 
-pytest: $(STAMP) runtime-venvs
-	$(BIN)/python -m pytest
+# The docs tests (tests/docs/) read the site `make docs` has just built (DDCASES_DOCS_SITE);
+# run alone, they build their own.
+pytest: $(STAMP) runtime-venvs docs
+	DDCASES_DOCS_SITE=$(CURDIR)/site $(BIN)/python -m pytest
 
-test: venv validate-spec check-generated lint typecheck pytest
+test: venv validate-spec check-generated lint typecheck docs pytest
+
+# The documentation site (mkdocs.yml): guides from docs/, the API reference written from the code
+# at build time (scripts/docs_reference.py). --strict: a warning, a broken link or a missing
+# reference target fails the build.
+export NO_MKDOCS_2_WARNING := 1
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet --site-dir site
+	@echo "site/ built (open site/index.html, or: make docs-serve)"
+
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr $(or $(ADDR),127.0.0.1:8000)
+
+# A wheel and an sdist in dist/, checked the way PyPI would (twine check --strict).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 # The bench extra (the official client for comparison) stays out of the test venv's stamp.
 $(VENV)/.bench-installed: $(STAMP) requirements/bench.txt
@@ -107,4 +126,4 @@ lock:
 	  | grep -viE '^(ddcases|pip|setuptools|wheel)=='; } > "$$tmp/dev.txt" && mv "$$tmp/dev.txt" requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) $(IMPORT_VENV) .venv-runtime .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(IMPORT_VENV) .venv-runtime .pytest_cache .mypy_cache .ruff_cache site dist

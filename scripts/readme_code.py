@@ -1,12 +1,14 @@
-"""The README's Python is code: extract its ```python blocks and type-check them with examples/.
+"""The docs' Python is code: extract the ```python blocks of README.md and of every page under
+docs/ (the guides), and type-check them with examples/.
 
 Usage: python scripts/readme_code.py typecheck     (part of `make typecheck`)
        python scripts/readme_code.py list          (the blocks, where they are, how they run)
 
-Each ```python block becomes a module whose line numbers are the README's (the block is padded
-with blank lines), so mypy points at README.md lines. Every block is a complete program a reader
-can copy: a block that defines ``test_*`` functions is a pytest file, any other block a script
-(``asyncio.run(main())``; a bare top-level ``await`` is a fragment, and mypy says so).
+Each ```python block becomes a module whose line numbers are its file's (the block is padded
+with blank lines), so mypy points at README.md or docs/... lines. Every block is a complete
+program a reader can copy: a block that defines ``test_*`` functions is a pytest file, any other
+block a script (``asyncio.run(main())``; a bare top-level ``await`` is a fragment, and mypy says
+so).
 tests/test_readme.py type-checks every block and everything under examples/ with
 ``mypy --strict`` and runs each against the emulator.
 
@@ -28,9 +30,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"
 
-# Block id ("Quick start", or "Heading#2" for a heading's second block) or examples/ path -> why.
+# Block id or examples/ path -> why. A README block's id is its heading ("Quick start", or
+# "Heading#2" for a heading's second block); a docs page's block is prefixed with the page's path
+# ("docs/guides/pagination.md: Changing the cases you walk: for_update()").
 PENDING: dict[str, str] = {}
 
 OPENING = re.compile(r"^ *```(?P<info>[^`]*)$")
@@ -39,16 +44,18 @@ HEADING = re.compile(r"^#{1,6} +(?P<title>.+?) *$")
 
 @dataclass(frozen=True)
 class Block:
-    """One ```python block of the README."""
+    """One ```python block of the README or of a docs page."""
 
-    id: str  # "Quick start", "Testing your code offline#2"
-    line: int  # README line of the first line of code
+    id: str  # "Quick start", "Testing your code offline#2", "docs/guides/testing.md: Testing..."
+    line: int  # line of the first line of code in its file
     code: str  # dedented
+    file: str = "README.md"  # relative to the repository root
 
     @property
     def module(self) -> str:
-        slug = re.sub(r"\W+", "_", self.id.lower()).strip("_")
-        return f"readme_l{self.line}_{slug}"
+        slug = re.sub(r"\W+", "_", self.id.lower()).strip("_")[:80]
+        prefix = "readme" if self.file == "README.md" else "docs"
+        return f"{prefix}_l{self.line}_{slug}"
 
     @property
     def is_pytest(self) -> bool:
@@ -60,15 +67,22 @@ class Block:
         )
 
     def source(self) -> str:
-        """The code, padded so that its line numbers are the README's."""
+        """The code, padded so that its line numbers are its file's."""
         return "\n" * (self.line - 1) + self.code
 
 
-def blocks(text: str | None = None) -> list[Block]:
-    """The ```python blocks of the README (or ``text``), named after the heading above them."""
-    lines = (README.read_text(encoding="utf-8") if text is None else text).splitlines()
+def pages() -> list[Path]:
+    """The Markdown pages of the docs site whose blocks are checked like the README's."""
+    return sorted(DOCS.rglob("*.md"))
+
+
+def blocks(text: str | None = None, *, source: Path = README) -> list[Block]:
+    """The ```python blocks of ``source`` (or ``text``), named after the heading above them."""
+    lines = (source.read_text(encoding="utf-8") if text is None else text).splitlines()
+    file = source.relative_to(ROOT).as_posix() if source.is_absolute() else source.as_posix()
+    prefix = "" if source == README else f"{file}: "
     found: list[Block] = []
-    heading, count, index = "README", 0, 0
+    heading, count, index = "README" if source == README else file, 0, 0
     while index < len(lines):
         opening = OPENING.match(lines[index])
         if opening is None:
@@ -83,9 +97,15 @@ def blocks(text: str | None = None) -> list[Block]:
         if opening["info"].strip() == "python":
             count += 1
             code = textwrap.dedent("\n".join(lines[index + 1 : end]) + "\n")
-            found.append(Block(heading if count == 1 else f"{heading}#{count}", index + 2, code))
+            name = heading if count == 1 else f"{heading}#{count}"
+            found.append(Block(prefix + name, index + 2, code, file))
         index = end + 1
     return found
+
+
+def all_blocks() -> list[Block]:
+    """The blocks of the README, then of every docs page."""
+    return [b for source in (README, *pages()) for b in blocks(source=source)]
 
 
 def examples() -> list[Path]:
@@ -125,9 +145,9 @@ def mypy(targets: list[Path], *, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def typecheck(*, include_pending: bool = False) -> tuple[int, str]:
-    """Type-check README blocks and examples; (exit code, report with README.md paths)."""
+    """Type-check the docs' blocks and examples; (exit code, report with the docs' paths)."""
     with tempfile.TemporaryDirectory() as tmp:
-        chosen = [b for b in blocks() if include_pending or b.id not in PENDING]
+        chosen = [b for b in all_blocks() if include_pending or b.id not in PENDING]
         files = write(chosen, Path(tmp))
         scripts = [
             p
@@ -136,17 +156,17 @@ def typecheck(*, include_pending: bool = False) -> tuple[int, str]:
         ]
         result = mypy([*files, *scripts], cwd=ROOT)
         report = result.stdout + result.stderr
-        for path in files:
-            report = report.replace(str(path), "README.md")
+        for path, block in files.items():
+            report = report.replace(str(path), block.file)
     return result.returncode, report
 
 
 def main(argv: list[str]) -> int:
     if argv == ["list"]:
-        for block in blocks():
+        for block in all_blocks():
             kind = "pytest" if block.is_pytest else "script"
             note = f"  (pending: {PENDING[block.id]})" if block.id in PENDING else ""
-            print(f"README.md:{block.line}  {block.id}  [{kind}]{note}")
+            print(f"{block.file}:{block.line}  {block.id}  [{kind}]{note}")
         for path in examples():
             rel = path.relative_to(ROOT).as_posix()
             note = f"  (pending: {PENDING[rel]})" if rel in PENDING else ""
@@ -156,7 +176,7 @@ def main(argv: list[str]) -> int:
         for name, reason in PENDING.items():
             print(f"skipped {name}: {reason}")
         code, report = typecheck()
-        print(report.rstrip() or "README blocks and examples/: no mypy --strict errors")
+        print(report.rstrip() or "README, docs/ blocks and examples/: no mypy --strict errors")
         return code
     print(__doc__.split("\n\n")[0].replace("\n", " ") if __doc__ else "", file=sys.stderr)
     print("usage: readme_code.py typecheck | list", file=sys.stderr)

@@ -1,5 +1,6 @@
-"""The README's code is code: every ```python block and everything under examples/ type-checks
-under ``mypy --strict`` and runs against the emulator (blocks extracted by scripts/readme_code.py).
+"""The docs' code is code: every ```python block of README.md and of the pages under docs/ (the
+guides), and everything under examples/, type-checks under ``mypy --strict`` and runs against the
+emulator (blocks extracted by scripts/readme_code.py).
 
 How code written for Datadog reaches the emulator:
 
@@ -46,11 +47,14 @@ def _load_script() -> ModuleType:
 
 
 readme_code = _load_script()
-BLOCKS = readme_code.blocks()
+BLOCKS = readme_code.all_blocks()
 EXAMPLES = [p.relative_to(ROOT).as_posix() for p in readme_code.examples()]
 # What a block must print, beyond running to the end with no 5xx from the emulator.
 OUTPUT = {
     "Testing your code offline#2": re.compile(r"^SEC-1$", re.MULTILINE),
+    "docs/guides/testing.md: Testing with the emulator#2": re.compile(r"^SEC-1$", re.MULTILINE),
+    # for_update() handles every match once although each action removes it from the filter.
+    "docs/guides/pagination.md: Changing the cases you walk": re.compile(r"^5$", re.MULTILINE),
 }
 
 
@@ -60,14 +64,29 @@ def _pending(name: str) -> list[pytest.MarkDecorator]:
 
 
 def test_the_readme_has_python_blocks_of_both_kinds() -> None:
-    assert any(b.is_pytest for b in BLOCKS)
-    assert any(not b.is_pytest for b in BLOCKS)
+    readme = [b for b in BLOCKS if b.file == "README.md"]
+    assert any(b.is_pytest for b in readme)
+    assert any(not b.is_pytest for b in readme)
     assert "examples/triage.py" in EXAMPLES
 
 
-def test_blocks_keep_the_readme_line_numbers() -> None:
-    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+def test_the_guides_blocks_are_covered() -> None:
+    """Every docs page with a ```python block contributes blocks, under unique ids."""
+    pages = {b.file for b in BLOCKS if b.file != "README.md"}
+    with_code = {
+        p.relative_to(ROOT).as_posix()
+        for p in readme_code.pages()
+        if "```python" in p.read_text(encoding="utf-8")
+    }
+    assert pages == with_code
+    assert "docs/guides/quickstart.md" in pages
+    assert len({b.id for b in BLOCKS}) == len(BLOCKS)
+    assert set(readme_code.PENDING) <= {b.id for b in BLOCKS} | set(EXAMPLES)
+
+
+def test_blocks_keep_their_files_line_numbers() -> None:
     for block in BLOCKS:
+        lines = (ROOT / block.file).read_text(encoding="utf-8").splitlines()
         assert lines[block.line - 2].strip() == "```python"
         first = block.code.splitlines()[0]
         assert lines[block.line - 1].strip() == first.strip()
@@ -146,7 +165,7 @@ def emulated_default(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def _run_script(block: Any) -> str:
     out = io.StringIO()
-    code = compile(block.source(), f"README.md ({block.id})", "exec")
+    code = compile(block.source(), f"{block.file} ({block.id})", "exec")
     with contextlib.redirect_stdout(out):
         exec(code, {"__name__": "__main__"})  # noqa: S102 - the README block is the test
     return out.getvalue()
