@@ -1,6 +1,6 @@
-"""The README's "Adding an operation", done as it says in a committed copy of the repository:
-its spec patch applied, the code generated, and its quoted API diff and coverage failure checked
-against what the tools print there."""
+"""The guide's "Adding an operation" (docs/guides/regenerating.md), done as it says in a committed
+copy of the repository: its spec patch applied, the code generated, and its quoted API diff and
+coverage failure checked against what the tools print there."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import yaml
 
 from tests import _repo_copy
 
-README = _repo_copy.ROOT / "README.md"
+GUIDE = _repo_copy.ROOT / "docs" / "guides" / "regenerating.md"
 
 
 def _walkthrough() -> str:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("### Adding an operation")
-    end = min(i for i in (text.find("\n## ", start), text.find("\n### ", start + 1)) if i > 0)
-    return text[start:end]
+    text = GUIDE.read_text(encoding="utf-8")
+    start = text.index("## Adding an operation")
+    ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i > 0]
+    return text[start : min(ends, default=len(text))]
 
 
 def _blocks(section: str, language: str) -> list[str]:

@@ -63,10 +63,10 @@ def _pending(name: str) -> list[pytest.MarkDecorator]:
     return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
 
 
-def test_the_readme_has_python_blocks_of_both_kinds() -> None:
-    readme = [b for b in BLOCKS if b.file == "README.md"]
-    assert any(b.is_pytest for b in readme)
-    assert any(not b.is_pytest for b in readme)
+def test_the_docs_have_python_blocks_of_both_kinds() -> None:
+    assert any(b.is_pytest for b in BLOCKS)
+    assert any(not b.is_pytest for b in BLOCKS)
+    assert any(b.file == "README.md" for b in BLOCKS)  # the quick start
     assert "examples/triage.py" in EXAMPLES
 
 
@@ -277,3 +277,34 @@ def test_every_example_is_run_by_a_test() -> None:
         "examples/setup_project.py",
         "examples/triage.py",
     ], "add a test that runs the new example"
+
+
+def test_the_readme_lists_every_namespace_and_method() -> None:
+    """The front page's table of namespaces is the facade: each row's methods are exactly the
+    namespace's public methods, and every namespace reachable from ``dd`` has a row."""
+    import re
+
+    from ddcases import CaseManagement
+    from ddcases._resource import Resource
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(dd\.[a-z_.]+)` \| (.+) \|$", text, re.MULTILINE))
+    assert rows, "the README has no table of namespaces"
+    dd = CaseManagement(api_key="k", app_key="a")
+    found: dict[str, set[str]] = {}
+    todo = [("dd", dd)]
+    while todo:
+        path, owner = todo.pop()
+        for name in dir(type(owner)):
+            if name.startswith("_") or name in ("with_raw_response", "api"):
+                continue
+            value = getattr(owner, name)
+            if isinstance(value, Resource):
+                found[f"{path}.{name}"] = set()
+                todo.append((f"{path}.{name}", value))
+            elif path != "dd" and callable(value):
+                found[path].add(name)
+    assert set(rows) == set(found)
+    for namespace, methods in rows.items():
+        listed = set(re.findall(r"`([a-z_]+)`", re.sub(r"\(.*?\)", "", methods)))
+        assert listed == found[namespace], namespace

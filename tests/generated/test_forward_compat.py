@@ -287,7 +287,11 @@ def test_the_readmes_way_to_an_undeclared_member_works() -> None:
 
     from ddcases import Case
 
-    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    root = pathlib.Path(__file__).parents[2]
+    readme = "".join(
+        p.read_text(encoding="utf-8")
+        for p in [root / "README.md", *sorted(root.glob("docs/**/*.md"))]
+    )
     expressions = set(
         re.findall(r"`([a-z_.]+(?:\[\"comment_count\"\]|\.additional_properties))`", readme)
     )
