@@ -23,15 +23,15 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
 import pytest
 
 import ddcases
-from ddcases.testing import Emulator
+from ddcases.testing import Emulator, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,29 +135,34 @@ def test_mypy_errors_are_attributed(mypy_errors: dict[str, list[str]]) -> None:
 
 
 @pytest.fixture
-def emulated_default(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """``CaseManagement()`` with no arguments reaches a fresh emulator; returns its statuses."""
+def emulated_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """``CaseManagement()`` with no arguments reaches a fresh emulator served over HTTP on
+    loopback (uvicorn, as ``python -m ddcases.emulator`` serves it), through the default
+    transport; returns the statuses it answered."""
     emulator = Emulator()  # as `python -m ddcases.emulator` starts: the blocks define what they use
     statuses: list[int] = []
 
-    def record(response: httpx.Response) -> None:
-        statuses.append(response.status_code)
+    async def recorded(scope: Any, receive: Any, send: Any) -> None:
+        async def record(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+            await send(message)
 
-    emulator.checks.append(record)
+        await emulator.app(scope, receive, record)
+
     real = ddcases.CaseManagement
+    with serve(recorded) as base_url:
 
-    class EmulatedCaseManagement(real):  # type: ignore[valid-type,misc]
-        def __init__(self, **kwargs: Any) -> None:
-            kwargs.setdefault("base_url", "http://emulator")
-            if "http_client" not in kwargs:
-                kwargs.setdefault("transport", emulator.transport())
-            super().__init__(**kwargs)
+        class EmulatedCaseManagement(real):  # type: ignore[valid-type,misc]
+            def __init__(self, **kwargs: Any) -> None:
+                kwargs.setdefault("base_url", base_url)
+                super().__init__(**kwargs)
 
-    monkeypatch.setattr(ddcases, "CaseManagement", EmulatedCaseManagement)
-    monkeypatch.setenv("DD_API_KEY", "readme-api-key")
-    monkeypatch.setenv("DD_APP_KEY", "readme-app-key")
-    monkeypatch.delenv("DD_SITE", raising=False)
-    return statuses
+        monkeypatch.setattr(ddcases, "CaseManagement", EmulatedCaseManagement)
+        monkeypatch.setenv("DD_API_KEY", "readme-api-key")
+        monkeypatch.setenv("DD_APP_KEY", "readme-app-key")
+        monkeypatch.delenv("DD_SITE", raising=False)
+        yield statuses
 
 
 def _run_script(block: Any) -> str:
