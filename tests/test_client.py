@@ -25,7 +25,7 @@ SIX_SITES = (
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE"):
+    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDCASES_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -16,7 +16,7 @@ KEYS = {"api_key": "a" * 32, "app_key": "b" * 40}
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE"):
+    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDCASES_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -241,3 +241,21 @@ def test_access_token_ignores_the_key_environment(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("DD_API_KEY", "a" * 32)
     monkeypatch.setenv("DD_APP_KEY", "b" * 40)
     CaseManagement(access_token="tok-123")  # the environment is a default, not a choice
+
+
+def test_the_base_url_can_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DDCASES_BASE_URL points a client built with no URL at the emulator (or a proxy), as
+    OPENAI_BASE_URL does for openai-python; arguments still win, and so it wins over DD_SITE."""
+    monkeypatch.setenv("DD_SITE", "datadoghq.eu")
+    monkeypatch.setenv("DDCASES_BASE_URL", "http://127.0.0.1:8126")
+    assert CaseManagement(**KEYS).base_url == "http://127.0.0.1:8126"
+    assert (
+        CaseManagement(**KEYS, site="us3.datadoghq.com").base_url == "https://api.us3.datadoghq.com"
+    )
+    assert CaseManagement(**KEYS, base_url="http://proxy").base_url == "http://proxy"
+    monkeypatch.setenv("DDCASES_BASE_URL", "")  # empty: as if unset
+    assert CaseManagement(**KEYS).base_url == "https://api.datadoghq.eu"
+    for bad in ("localhost:8126", "http://127.0.0.1:8126/api/v2"):
+        monkeypatch.setenv("DDCASES_BASE_URL", bad)
+        with pytest.raises(ValueError, match="the DDCASES_BASE_URL environment variable must"):
+            CaseManagement(**KEYS)

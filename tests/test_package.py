@@ -30,21 +30,6 @@ PIP = ["-m", "pip", "install", "-q", "--disable-pip-version-check"]
 
 # Points the quick start's `CaseManagement()` at the emulator, as tests/test_readme.py does in
 # process: the block itself is run unchanged.
-PRELUDE = """\
-import os
-
-import ddcases
-
-_init = ddcases.CaseManagement.__init__
-
-
-def _emulated(self, **kwargs):
-    kwargs.setdefault("base_url", os.environ["DDCASES_TEST_BASE_URL"])
-    _init(self, **kwargs)
-
-
-ddcases.CaseManagement.__init__ = _emulated
-"""
 
 
 def _run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -124,13 +109,13 @@ def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (block, *_) = readme_code.blocks(source=ROOT / "docs" / "guides" / "quickstart.md")
     script = tmp_path_factory.mktemp("quickstart") / "quickstart.py"
-    script.write_text(PRELUDE + "\n" + block.code, encoding="utf-8")
+    script.write_text(block.code, encoding="utf-8")  # as written: the environment points it
     return script
 
 
 def _env(base_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DD_", "PYTHON"))}
-    return {**env, "DD_API_KEY": "k", "DD_APP_KEY": "a", "DDCASES_TEST_BASE_URL": base_url}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DD_", "DDCASES_", "PYTHON"))}
+    return {**env, "DD_API_KEY": "k", "DD_APP_KEY": "a", "DDCASES_BASE_URL": base_url}
 
 
 @pytest.fixture

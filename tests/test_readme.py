@@ -30,7 +30,6 @@ from typing import Any
 
 import pytest
 
-import ddcases
 from ddcases.testing import Emulator, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +137,8 @@ def test_mypy_errors_are_attributed(mypy_errors: dict[str, list[str]]) -> None:
 def emulated_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """``CaseManagement()`` with no arguments reaches a fresh emulator served over HTTP on
     loopback (uvicorn, as ``python -m ddcases.emulator`` serves it), through the default
-    transport; returns the statuses it answered."""
+    transport, by the environment a user sets (``DDCASES_BASE_URL``, keys); returns the
+    statuses it answered. Nothing of ddcases is patched."""
     emulator = Emulator()  # as `python -m ddcases.emulator` starts: the blocks define what they use
     statuses: list[int] = []
 
@@ -150,15 +150,9 @@ def emulated_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
 
         await emulator.app(scope, receive, record)
 
-    real = ddcases.CaseManagement
     with serve(recorded) as base_url:
-
-        class EmulatedCaseManagement(real):  # type: ignore[valid-type,misc]
-            def __init__(self, **kwargs: Any) -> None:
-                kwargs.setdefault("base_url", base_url)
-                super().__init__(**kwargs)
-
-        monkeypatch.setattr(ddcases, "CaseManagement", EmulatedCaseManagement)
+        # What a user sets to run the docs' code against `python -m ddcases.emulator`.
+        monkeypatch.setenv("DDCASES_BASE_URL", base_url)
         monkeypatch.setenv("DD_API_KEY", "readme-api-key")
         monkeypatch.setenv("DD_APP_KEY", "readme-app-key")
         monkeypatch.delenv("DD_SITE", raising=False)

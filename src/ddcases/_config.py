@@ -25,6 +25,7 @@ from ._constants import (
     DEFAULT_SITE,
     ENV_API_KEY,
     ENV_APP_KEY,
+    ENV_BASE_URL,
     ENV_SITE,
     SITE_DOMAINS,
     SITES,
@@ -82,21 +83,25 @@ def _closest_site(site: str) -> str | None:
 
 
 def resolve_site(site: object, base_url: object) -> tuple[str | None, str]:
-    """``(site or None, base URL)`` from the arguments and ``DD_SITE``; ``base_url`` wins."""
+    """``(site or None, base URL)``: the arguments (``base_url`` wins), else the environment
+    (``DDCASES_BASE_URL`` wins over ``DD_SITE``), else the default site."""
     if base_url is not None:
         return None, check_base_url(base_url)
     if site is not None:
         return site_url(site)
+    env_url = os.environ.get(ENV_BASE_URL)
+    if env_url:
+        return None, check_base_url(env_url, what=f"the {ENV_BASE_URL} environment variable")
     env = os.environ.get(ENV_SITE)
     if env:
         return site_url(env, source=f"the {ENV_SITE} environment variable")
     return site_url(DEFAULT_SITE)
 
 
-def check_base_url(base_url: object) -> str:
+def check_base_url(base_url: object, what: str = "base_url") -> str:
     """``base_url`` if it is an absolute http(s) URL with a host (a str or an httpx.URL)."""
     if not isinstance(base_url, str | httpx.URL):
-        raise TypeError(f"base_url must be a str or httpx.URL, got {_kind(base_url)}")
+        raise TypeError(f"{what} must be a str or httpx.URL, got {_kind(base_url)}")
     text = str(base_url)
     try:
         url = httpx.URL(text)
@@ -104,11 +109,11 @@ def check_base_url(base_url: object) -> str:
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise ValueError(
-            "base_url must be an absolute http:// or https:// URL with a host, such as "
+            f"{what} must be an absolute http:// or https:// URL with a host, such as "
             f"'http://localhost:8126' or 'https://api.datadoghq.com', got {text!r}"
         )
     if url.query or url.fragment:
-        raise ValueError(f"base_url must not have a query or fragment, got {text!r}")
+        raise ValueError(f"{what} must not have a query or fragment, got {text!r}")
     segments = url.path.split("/")
     for i in range(len(segments) - 1):
         # Every operation's path starts with /api/v2: a base URL holding it would send
@@ -117,7 +122,7 @@ def check_base_url(base_url: object) -> str:
             prefix = "/".join(segments[:i]).rstrip("/")
             fixed = str(url.copy_with(path=prefix or "/")).rstrip("/")
             raise ValueError(
-                f"base_url must not include the API path /api/{segments[i + 1]} (every "
+                f"{what} must not include the API path /api/{segments[i + 1]} (every "
                 f"operation adds /api/v2 itself); use {fixed!r}, got {text!r}"
             )
     return text

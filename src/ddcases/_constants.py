@@ -41,6 +41,9 @@ SITE_DOMAINS: tuple[str, ...] = ("datadoghq.com", "datadoghq.eu", "ddog-gov.com"
 ENV_API_KEY = "DD_API_KEY"
 ENV_APP_KEY = "DD_APP_KEY"
 ENV_SITE = "DD_SITE"
+#: Where the client sends requests when no base_url= or site= is given: the emulator, a proxy
+#: (openai-python's OPENAI_BASE_URL). It wins over DD_SITE, as base_url= wins over site=.
+ENV_BASE_URL = "DDCASES_BASE_URL"
 
 API_KEY_HEADER = "DD-API-KEY"
 APP_KEY_HEADER = "DD-APPLICATION-KEY"

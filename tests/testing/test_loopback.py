@@ -132,12 +132,18 @@ async def test_an_encoded_slash_stays_inside_the_id_over_a_socket(
 
 def test_python_dash_m_prints_the_url_and_serves() -> None:
     with subprocess.Popen(
-        [sys.executable, "-m", "ddcases.emulator", "--port", "0"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "ddcases.emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     ) as process:
         try:
             assert process.stdout is not None
+            assert process.stderr is not None
             url = process.stdout.readline().strip()
             assert url.startswith("http://127.0.0.1:")
+            # ... and says how to point ddcases at it (the docs' code runs as written then).
+            assert f"export DDCASES_BASE_URL={url}" in process.stderr.readline()
             response = httpx.get(f"{url}/api/v2/cases/projects", headers=AUTH)
             assert response.status_code == 200
             assert response.json()["data"] == []

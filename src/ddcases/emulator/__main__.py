@@ -28,7 +28,13 @@ async def _serve(host: str, port: int) -> None:
             raise SystemExit(1)
         await asyncio.sleep(0.01)
     bound = server.servers[0].sockets[0].getsockname()
-    print(f"http://{host}:{bound[1]}", flush=True)
+    url = f"http://{host}:{bound[1]}"
+    print(url, flush=True)
+    print(
+        f"point ddcases at it: export DDCASES_BASE_URL={url} (and any DD_API_KEY, DD_APP_KEY)",
+        file=sys.stderr,
+        flush=True,
+    )
     await serving
 
 
