@@ -257,8 +257,7 @@ class Builder:
             extra = f", {bounds}" if bounds else ""
             if item_schema.get("type") == "string" and "enum" not in item_schema:
                 nonempty = ", nonempty_items=True" if item_schema.get("minLength", 0) >= 1 else ""
-                fn = "str_list_bounded" if extra else "str_list"
-                return "Sequence[str]", f"{fn}({name}, {what}{nonempty}{extra})"
+                return "Sequence[str]", f"str_list({name}, {what}{nonempty}{extra})"
             if "enum" in item_schema:
                 cls = self.model(items, name)
                 return (
@@ -625,7 +624,6 @@ CHECKS = (
     "resource_id",
     "seq",
     "str_list",
-    "str_list_bounded",
     "str_list_map",
     "str_map",
     "string",

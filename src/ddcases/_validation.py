@@ -13,7 +13,7 @@ import enum
 import math
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
 import attrs
@@ -122,12 +122,7 @@ def enum_value(value: object, enum_cls: type[E], what: str) -> E:
 
 def positive_int(value: object, what: str, *, maximum: int | None = None) -> int:
     """Return ``value`` if it is an int (not a bool) in ``1..maximum``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise invalid(f"{what} must be an int, got {value!r}")
-    if value < 1 or (maximum is not None and value > maximum):
-        bounds = f"between 1 and {maximum}" if maximum is not None else "at least 1"
-        raise ValueError(f"{what} must be {bounds}, got {value}")
-    return value
+    return integer(value, what, minimum=1, maximum=maximum)
 
 
 def optional_bool(value: object, what: str) -> bool | None:
@@ -147,33 +142,56 @@ def uuid_str(value: object, what: str) -> str:
     return value
 
 
-def str_list(value: object, what: str, *, nonempty_items: bool = False) -> list[str]:
-    """Return ``value`` as a list if it is a sequence of str (a bare str is refused)."""
+def str_list(
+    value: object,
+    what: str,
+    *,
+    nonempty_items: bool = False,
+    minItems: int | None = None,
+    maxItems: int | None = None,
+) -> list[str]:
+    """Return ``value`` as a list if it is a sequence of str (a bare str is refused), of a length
+    within the schema's ``minItems``/``maxItems``."""
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
         raise invalid(f"{what} must be a list of str, got {type(value).__name__}")
-    items = list(value)
-    for i, item in enumerate(items):
+    items: list[str] = []
+    for i, item in enumerate(seq(value, what, minItems=minItems, maxItems=maxItems)):
         if not isinstance(item, str):
             raise invalid(f"{what}[{i}] must be a str, got {type(item).__name__}")
         if nonempty_items and not item:
             raise ValueError(
                 f"{what}[{i}] must be a {'non-empty ' * nonempty_items}str, got {item!r}"
             )
-        utf8(item, f"{what}[{i}]")
+        items.append(utf8(item, f"{what}[{i}]"))
     return items
 
 
 def str_list_map(value: object, what: str) -> dict[str, list[str]]:
     """Return ``value`` as a dict if it maps non-empty str keys to sequences of str."""
+    return _str_keyed(value, what, "a list of str", str_list)
+
+
+def str_map(value: object, what: str) -> dict[str, str]:
+    """Return ``value`` as a dict if it maps non-empty str keys to str values."""
+    return _str_keyed(value, what, "str", string)
+
+
+V = TypeVar("V")
+
+
+def _str_keyed(
+    value: object, what: str, kind: str, check: Callable[[object, str], V]
+) -> dict[str, V]:
+    """``value`` as a dict of non-empty str keys, each value passed through ``check``."""
     if not isinstance(value, Mapping):
-        raise invalid(f"{what} must be a mapping of str to a list of str, got {value!r}")
-    out: dict[str, list[str]] = {}
-    for key, items in value.items():
+        raise invalid(f"{what} must be a mapping of str to {kind}, got {value!r}")
+    out: dict[str, V] = {}
+    for key, item in value.items():
         if not isinstance(key, str):
             raise invalid(f"{what} keys must be non-empty str, got {type(key).__name__}")
         if not key:
             raise ValueError(f"{what} keys must be non-empty str, got {key!r}")
-        out[utf8(key, f"{what} key")] = str_list(items, f"{what}[{key!r}]")
+        out[utf8(key, f"{what} key")] = check(item, f"{what}[{key!r}]")
     return out
 
 
@@ -372,28 +390,3 @@ def model_list(
     """A list of ``cls`` from models or mappings (see :func:`model_value`)."""
     items = seq(value, what, minItems=minItems, maxItems=maxItems)
     return [model_value(item, cls, f"{what}[{i}]") for i, item in enumerate(items)]
-
-
-def str_list_bounded(
-    value: object,
-    what: str,
-    *,
-    nonempty_items: bool = False,
-    minItems: int | None = None,
-    maxItems: int | None = None,
-) -> list[str]:
-    """:func:`str_list` with the schema's ``minItems``/``maxItems``."""
-    seq(value, what, minItems=minItems, maxItems=maxItems)
-    return str_list(value, what, nonempty_items=nonempty_items)
-
-
-def str_map(value: object, what: str) -> dict[str, str]:
-    """Return ``value`` as a dict if it maps non-empty str keys to str values."""
-    if not isinstance(value, Mapping):
-        raise invalid(f"{what} must be a mapping of str to str, got {value!r}")
-    out: dict[str, str] = {}
-    for key, item in value.items():
-        if not isinstance(key, str) or not key:
-            raise ValueError(f"{what} keys must be non-empty str, got {key!r}")
-        out[utf8(key, f"{what} key")] = string(item, f"{what}[{key!r}]")
-    return out

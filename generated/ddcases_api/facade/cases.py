@@ -31,7 +31,6 @@ from ddcases._validation import (
     model_value,
     resource_id,
     str_list,
-    str_list_bounded,
     str_list_map,
     str_map,
     string,
@@ -789,7 +788,7 @@ class Cases(Resource):
             type: The action a bulk update applies (lower case, unlike the other enums).
             payload: The action's arguments, such as `{"priority": "P1"}` for `priority`.
         """
-        case_ids = str_list_bounded(case_ids, "case_ids", minItems=1)
+        case_ids = str_list(case_ids, "case_ids", minItems=1)
         type = enum_value(type, CaseBulkActionType, "type")
         payload = None if payload is None else str_map(payload, "payload")
         body = CaseBulkUpdateRequest(

@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from ._config_store import AttributeConfig, CaseTypeRecord, Resource
+from ._documents import user_ref
 
 __all__ = [
     "automation_rule_document",
@@ -25,10 +26,6 @@ def _ts(value: datetime.datetime) -> str:
     """UTC with milliseconds and ``Z``, the year always in four digits."""
     utc = value.astimezone(datetime.UTC).isoformat(timespec="milliseconds")
     return utc.replace("+00:00", "Z")
-
-
-def _user(user_id: str) -> dict[str, Any]:
-    return {"data": {"id": user_id, "type": "user"}}
 
 
 def _attributes(resource: Resource) -> dict[str, Any]:
@@ -69,35 +66,29 @@ def notification_rule_document(rule: Resource) -> dict[str, Any]:
     return {"id": rule.id, "type": "notification_rule", "attributes": _attributes(rule)}
 
 
-def automation_rule_document(rule: Resource) -> dict[str, Any]:
-    attributes = _attributes(rule)
-    attributes["created_at"] = _ts(rule.created_at)
-    attributes["modified_at"] = _ts(rule.modified_at)
+def _stamped(resource: Resource, kind: str, **relationships: Any) -> dict[str, Any]:
+    """A resource with its creation and change times and the users behind them."""
+    attributes = _attributes(resource)
+    attributes["created_at"] = _ts(resource.created_at)
+    attributes["modified_at"] = _ts(resource.modified_at)
     return {
-        "id": rule.id,
-        "type": "rule",
+        "id": resource.id,
+        "type": kind,
         "attributes": attributes,
         "relationships": {
-            "created_by": _user(rule.created_by),
-            "modified_by": _user(rule.modified_by),
+            "created_by": user_ref(resource.created_by),
+            "modified_by": user_ref(resource.modified_by),
+            **relationships,
         },
     }
+
+
+def automation_rule_document(rule: Resource) -> dict[str, Any]:
+    return _stamped(rule, "rule")
 
 
 def view_document(view: Resource) -> dict[str, Any]:
-    attributes = _attributes(view)
-    attributes["created_at"] = _ts(view.created_at)
-    attributes["modified_at"] = _ts(view.modified_at)
-    return {
-        "id": view.id,
-        "type": "view",
-        "attributes": attributes,
-        "relationships": {
-            "created_by": _user(view.created_by),
-            "modified_by": _user(view.modified_by),
-            "project": {"data": {"id": view.scope, "type": "project"}},
-        },
-    }
+    return _stamped(view, "view", project={"data": {"id": view.scope, "type": "project"}})
 
 
 def window_document(window: Resource) -> dict[str, Any]:

@@ -22,6 +22,7 @@ __all__ = [
     "project_document",
     "project_response",
     "timeline_cell",
+    "user_ref",
 ]
 
 
@@ -31,7 +32,7 @@ def _ts(value: datetime.datetime | None) -> str | None:
     return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
 
 
-def _user_ref(user_id: str) -> dict[str, Any]:
+def user_ref(user_id: str) -> dict[str, Any]:
     return {"data": {"id": user_id, "type": "user"}}
 
 
@@ -52,9 +53,9 @@ def case_document(case: Case) -> dict[str, Any]:
     # None means "no value": JSONAPIResponse leaves such members out, as the live service does
     # with unset timestamps, integrations and an unassigned ``assignee`` (no null is recorded).
     relationships: dict[str, Any] = {
-        "assignee": None if case.assignee_id is None else _user_ref(case.assignee_id),
-        "created_by": _user_ref(case.created_by),
-        "modified_by": _user_ref(case.modified_by),
+        "assignee": None if case.assignee_id is None else user_ref(case.assignee_id),
+        "created_by": user_ref(case.created_by),
+        "modified_by": user_ref(case.modified_by),
         "project": {"data": {"id": case.project_id, "type": "project"}},
     }
     status_name, status_group = status_info(case.status)

@@ -22,26 +22,17 @@ from ddcases_api.models import (
     ProjectResponse,
     ProjectsResponse,
 )
-from ddcases_api.types import Unset
 
 from .._pagination import AsyncPaginator, RawPage
 from .._raw_response import to_raw
-from .._resource import Unusable, body_as, data_as, no_body
+from .._resource import data_as, list_data, no_body
 from .._types import ProjectRef
 from .._validation import resource_id, text
 
 __all__ = ["Projects", "ProjectsWithRawResponse"]
 
 _PROJECT = data_as(ProjectResponse, Project)
-
-
-def _projects(parsed: object) -> list[Project]:
-    data = body_as(ProjectsResponse)(parsed).data
-    if isinstance(data, Unset):
-        return []
-    if not all(isinstance(p, Project) for p in data):  # pragma: no cover - the parser ensures it
-        raise Unusable("expected ProjectsResponse.data to be a list of Project")
-    return data
+_PROJECTS = list_data(ProjectsResponse, Project)
 
 
 class Projects(generated.Projects):
@@ -94,7 +85,7 @@ class Projects(generated.Projects):
         return AsyncPaginator(fetch, key=lambda p: p.id, page_size=1, prefetch=False)
 
     async def _fetch_all(self) -> builtins.list[Project]:
-        projects = await self._call(get_projects.asyncio_detailed, _projects)
+        projects = await self._call(get_projects.asyncio_detailed, _PROJECTS)
         self._client._project_keys.replace(projects)
         return projects
 
