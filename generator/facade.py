@@ -50,7 +50,6 @@ from openapi_python_client.parser.properties.enum_property import EnumProperty
 HERE = Path(__file__).resolve().parent
 PREFIX = "field_"  # openapi-python-client's default field_prefix
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-PAGINATED_RETURN = "AsyncPaginator"
 
 
 class SpecError(Exception):
@@ -219,7 +218,7 @@ class Builder:
 
     # -- one value --------------------------------------------------------------------------
 
-    def value(self, node: Any, name: str, required: bool, wire: str) -> tuple[str, str]:
+    def value(self, node: Any, name: str, wire: str) -> tuple[str, str]:
         """(annotation, check expression) for a parameter or member schema ``node``."""
         schema = self.spec.resolve(node)
         ref = Spec.ref_name(node)
@@ -291,7 +290,7 @@ class Builder:
 
     # -- the operation ----------------------------------------------------------------------
 
-    def method(self, path: str, verb: str, op: dict[str, Any], namespace: str) -> Method:
+    def method(self, path: str, op: dict[str, Any], namespace: str) -> Method:
         ext = op["x-ddcases"]
         args: dict[str, str] = dict(ext.get("args") or {})
         operation_id = op["operationId"]
@@ -303,7 +302,7 @@ class Builder:
         for wire in re.findall(r"\{([^}]+)\}", path):
             p = declared[wire]
             py = args.get(wire) or re.sub(r"_(id|uuid)$", "", wire)
-            annotation, check = self.value(p.get("schema", {}), py, True, wire)
+            annotation, check = self.value(p.get("schema", {}), py, wire)
             resolve = py == "project"
             doc = p.get("description", "")
             if resolve:
@@ -330,7 +329,7 @@ class Builder:
             wire = p["name"]
             target = snake(wire)
             py = args.get(wire) or target.rstrip("_")
-            annotation, check = self.value(p.get("schema", {}), py, p.get("required", False), wire)
+            annotation, check = self.value(p.get("schema", {}), py, wire)
             if p.get("explode") is False and self.spec.resolve(p.get("schema", {})).get("type") == (
                 "array"
             ):
@@ -424,7 +423,7 @@ class Builder:
                 # LinkIncident): the id is a required parameter, named by ``args: {id: ...}``;
                 # ``project`` takes a key or UUID, as a path parameter of that name does.
                 py = args.get("id", "id")
-                annotation, check = self.value(sub, py, True, "id")
+                annotation, check = self.value(sub, py, "id")
                 resolve = py == "project"
                 if resolve:
                     annotation, check = "str", f'resource_id({py}, "project")'
@@ -459,7 +458,7 @@ class Builder:
             if keyword.iskeyword(py):
                 py += "_"
             is_required = member in required
-            annotation, check = self.value(sub, py, is_required, member)
+            annotation, check = self.value(sub, py, member)
             wrap = "{}"
             if check.startswith(("str_list_map(", "str_map(")):
                 wrap = f"{self.model(sub, py)}.from_dict({{}})"
@@ -568,7 +567,7 @@ def plan(spec_data: dict[str, Any]) -> tuple[dict[str, Namespace], dict[str, set
                 continue
             builder = Builder(spec, imports[ns_path], params)
             try:
-                ns.methods.append(builder.method(path, verb, op, ns_path))
+                ns.methods.append(builder.method(path, op, ns_path))
             except SpecError as exc:
                 raise SpecError(f"{operation_id}: {exc}") from None
     unknown = set(hand_written) - {
