@@ -5,10 +5,9 @@ openai-python's convention: an argument typed ``CaseInsight | CaseInsightParam |
 Any]`` is the generated model or a dict in the API's JSON shape, which the TypedDict here
 describes (an editor completes its keys; a dict built at run time is accepted as a mapping). At
 run time the dict is parsed by the model: a missing required member or an unknown enum value is a
-``ValueError`` before anything is sent. Only type checkers import this module.
+``ValueError`` before anything is sent. Only type checkers import this module. (No postponed
+annotations here: ``Required[...]`` is read at run time, so ``__required_keys__`` is right.)
 """
-
-from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Required, TypedDict
@@ -38,210 +37,210 @@ __all__ = [
 class AutoCloseInactiveCasesParam(TypedDict, total=False):
     """The ``AutoCloseInactiveCases`` model as a dict: Auto-close inactive cases settings."""
 
-    enabled: bool
+    enabled: "bool"
     """Whether auto-close is enabled."""
-    max_inactive_time_in_secs: int
+    max_inactive_time_in_secs: "int"
     """Inactive time in seconds before a case is closed."""
 
 
 class AutoTransitionAssignedCasesParam(TypedDict, total=False):
     """The ``AutoTransitionAssignedCases`` model as a dict: Auto-transition assigned cases settings."""
 
-    auto_transition_assigned_cases_on_self_assigned: bool
+    auto_transition_assigned_cases_on_self_assigned: "bool"
     """Whether a case moves to in progress when someone assigns it to themselves."""
 
 
 class AutomationRuleActionDataParam(TypedDict, total=False):
     """The ``AutomationRuleActionData`` model as a dict: How the action runs; which members apply depends on its type."""
 
-    agent_type: str
+    agent_type: "str"
     """For `ASSIGN_AGENT`: the kind of agent."""
-    assigned_agent_id: str
+    assigned_agent_id: "str"
     """For `ASSIGN_AGENT`: the agent's id."""
-    handle: str
+    handle: "str"
     """For `EXECUTE_WORKFLOW`: the workflow's handle."""
 
 
 class AutomationRuleActionParam(TypedDict, total=False):
     """The ``AutomationRuleAction`` model as a dict: What an automation rule does."""
 
-    type: Required[str]
+    type: Required["str"]
     """What an automation rule does."""
-    data: Required[AutomationRuleActionDataParam]
+    data: Required["AutomationRuleActionDataParam"]
     """How the action runs; which members apply depends on its type."""
 
 
 class AutomationRuleTriggerDataParam(TypedDict, total=False):
     """The ``AutomationRuleTriggerData`` model as a dict: What the trigger watches; which members apply depends on its type."""
 
-    approval_type: str
+    approval_type: "str"
     """For `CASE_REVIEW_APPROVED`: the kind of approval."""
-    change_type: str
+    change_type: "str"
     """For `ATTRIBUTE_VALUE_CHANGED`: `VALUE_ADDED`, `VALUE_DELETED` or `ANY_CHANGES`."""
-    field: str
+    field: "str"
     """For `ATTRIBUTE_VALUE_CHANGED`: the attribute."""
-    from_status_name: str
+    from_status_name: "str"
     """For `STATUS_TRANSITIONED`: the status left."""
-    to_status_name: str
+    to_status_name: "str"
     """For `STATUS_TRANSITIONED`: the status entered."""
 
 
 class AutomationRuleTriggerParam(TypedDict, total=False):
     """The ``AutomationRuleTrigger`` model as a dict: When an automation rule runs."""
 
-    type: Required[str]
+    type: Required["str"]
     """What starts an automation rule."""
-    data: AutomationRuleTriggerDataParam
+    data: "AutomationRuleTriggerDataParam"
     """What the trigger watches; which members apply depends on its type."""
 
 
 class CaseInsightParam(TypedDict, total=False):
     """The ``CaseInsight`` model as a dict: A reference from a case to a Datadog resource (a monitor, a signal, ...)."""
 
-    type: Required[str]
+    type: Required["str"]
     """The kind of Datadog resource an insight refers to."""
-    resource_id: Required[str]
+    resource_id: Required["str"]
     """The id of the referenced resource (a monitor id, a signal id, ...)."""
-    ref: Required[str]
+    ref: Required["str"]
     """A path or deep link inside Datadog, such as `/monitors/123`."""
 
 
 class CaseNotificationRuleRecipientDataParam(TypedDict, total=False):
     """The ``CaseNotificationRuleRecipientData`` model as a dict: Where to notify; which members apply depends on the recipient type."""
 
-    channel: str
+    channel: "str"
     """Slack channel name."""
-    channel_id: str
+    channel_id: "str"
     """Slack channel id."""
-    channel_name: str
+    channel_name: "str"
     """Microsoft Teams channel name."""
-    connector_name: str
+    connector_name: "str"
     """Microsoft Teams connector name."""
-    email: str
+    email: "str"
     """E-mail address."""
-    name: str
+    name: "str"
     """HTTP webhook name."""
-    service_name: str
+    service_name: "str"
     """PagerDuty service name."""
-    team_id: str
+    team_id: "str"
     """Microsoft Teams team id."""
-    team_name: str
+    team_name: "str"
     """Microsoft Teams team name."""
-    tenant_id: str
+    tenant_id: "str"
     """Microsoft Teams tenant id."""
-    tenant_name: str
+    tenant_name: "str"
     """Microsoft Teams tenant name."""
-    workspace: str
+    workspace: "str"
     """Slack workspace name."""
-    workspace_id: str
+    workspace_id: "str"
     """Slack workspace id."""
 
 
 class CaseNotificationRuleRecipientParam(TypedDict, total=False):
     """The ``CaseNotificationRuleRecipient`` model as a dict: Who a notification rule notifies. `type` is a free string; Datadog lists `SLACK_CHANNEL`, `EMAIL`, `HTTP`, `PAGERDUTY_SERVICE` and `MS_TEAMS_CHANNEL`."""
 
-    data: CaseNotificationRuleRecipientDataParam
+    data: "CaseNotificationRuleRecipientDataParam"
     """Where to notify; which members apply depends on the recipient type."""
-    type: str
+    type: "str"
     """The recipient type."""
 
 
 class CaseNotificationRuleTriggerDataParam(TypedDict, total=False):
     """The ``CaseNotificationRuleTriggerData`` model as a dict: What the trigger watches; which members apply depends on its type."""
 
-    change_type: str
+    change_type: "str"
     """For `ATTRIBUTE_VALUE_CHANGED`: added, removed or changed."""
-    field: str
+    field: "str"
     """For `ATTRIBUTE_VALUE_CHANGED`: the attribute."""
-    from_status: str
+    from_status: "str"
     """For `STATUS_TRANSITIONED`: the status id left."""
-    from_status_name: str
+    from_status_name: "str"
     """For `STATUS_TRANSITIONED`: the status name left."""
-    to_status: str
+    to_status: "str"
     """For `STATUS_TRANSITIONED`: the status id entered."""
-    to_status_name: str
+    to_status_name: "str"
     """For `STATUS_TRANSITIONED`: the status name entered."""
 
 
 class CaseNotificationRuleTriggerParam(TypedDict, total=False):
     """The ``CaseNotificationRuleTrigger`` model as a dict: When a notification rule fires. `type` is a free string; Datadog lists `CASE_CREATED`, `STATUS_TRANSITIONED`, `ATTRIBUTE_VALUE_CHANGED` and `EVENT_CORRELATION_SIGNAL_CORRELATED`."""
 
-    data: CaseNotificationRuleTriggerDataParam
+    data: "CaseNotificationRuleTriggerDataParam"
     """What the trigger watches; which members apply depends on its type."""
-    type: str
+    type: "str"
     """The trigger type."""
 
 
 class CustomAttributeSelectOptionParam(TypedDict, total=False):
     """The ``CustomAttributeSelectOption`` model as a dict: One allowed value of a `SELECT` attribute."""
 
-    value: Required[str]
+    value: Required["str"]
     """The value."""
 
 
 class CustomAttributeTypeDataParam(TypedDict, total=False):
     """The ``CustomAttributeTypeData`` model as a dict: Type-specific settings of a custom attribute."""
 
-    options: Sequence[CustomAttributeSelectOptionParam]
+    options: "Sequence[CustomAttributeSelectOptionParam]"
     """The allowed values of a `SELECT` attribute."""
 
 
 class ProjectColumnsConfigColumnsItemsParam(TypedDict, total=False):
     """The ``ProjectColumnsConfigColumnsItems`` model as a dict: One column of the board view."""
 
-    sort: ProjectColumnsConfigColumnsItemsSortParam
+    sort: "ProjectColumnsConfigColumnsItemsSortParam"
     """How a column sorts."""
-    sort_field: str
+    sort_field: "str"
     """The field the column sorts on."""
-    type: str
+    type: "str"
     """The column type."""
 
 
 class ProjectColumnsConfigColumnsItemsSortParam(TypedDict, total=False):
     """The ``ProjectColumnsConfigColumnsItemsSort`` model as a dict: How a column sorts."""
 
-    ascending: bool
+    ascending: "bool"
     """Ascending order."""
-    priority: int
+    priority: "int"
     """Sort priority among columns."""
 
 
 class ProjectColumnsConfigParam(TypedDict, total=False):
     """The ``ProjectColumnsConfig`` model as a dict: The columns of the project's board view."""
 
-    columns: Sequence[ProjectColumnsConfigColumnsItemsParam]
+    columns: "Sequence[ProjectColumnsConfigColumnsItemsParam]"
     """Column configurations."""
 
 
 class ProjectNotificationSettingsParam(TypedDict, total=False):
     """The ``ProjectNotificationSettings`` model as a dict: Project notification settings."""
 
-    destinations: Sequence[int]
+    destinations: "Sequence[int]"
     """Notification destinations (1=email, 2=slack, 3=in-app)."""
-    enabled: bool
+    enabled: "bool"
     """Whether notifications are enabled."""
-    notify_on_case_assignment: bool
+    notify_on_case_assignment: "bool"
     """Notify when a case is assigned."""
-    notify_on_case_closed: bool
+    notify_on_case_closed: "bool"
     """Notify when a case is closed."""
-    notify_on_case_comment: bool
+    notify_on_case_comment: "bool"
     """Notify when a case is commented on."""
-    notify_on_case_comment_mention: bool
+    notify_on_case_comment_mention: "bool"
     """Notify when a user is mentioned in a comment."""
-    notify_on_case_priority_change: bool
+    notify_on_case_priority_change: "bool"
     """Notify when a case's priority changes."""
-    notify_on_case_status_change: bool
+    notify_on_case_status_change: "bool"
     """Notify when a case's status changes."""
-    notify_on_case_unassignment: bool
+    notify_on_case_unassignment: "bool"
     """Notify when a case is unassigned."""
 
 
 class ProjectSettingsParam(TypedDict, total=False):
     """The ``ProjectSettings`` model as a dict: Project settings (notifications, automation, integrations)."""
 
-    auto_close_inactive_cases: AutoCloseInactiveCasesParam
+    auto_close_inactive_cases: "AutoCloseInactiveCasesParam"
     """Auto-close inactive cases settings."""
-    auto_transition_assigned_cases: AutoTransitionAssignedCasesParam
+    auto_transition_assigned_cases: "AutoTransitionAssignedCasesParam"
     """Auto-transition assigned cases settings."""
-    notification: ProjectNotificationSettingsParam
+    notification: "ProjectNotificationSettingsParam"
     """Project notification settings."""
