@@ -172,3 +172,56 @@ def test_update_project(official: CaseManagementApi, case_id: str) -> None:
     with pytest.raises(ApiException) as info:
         official.update_project("e555e290-ed65-49bd-ae18-8acbfcf18db7", body)
     assert info.value.status == 404
+
+
+def test_the_reference_pages_case_operations(
+    official: CaseManagementApi, case_id: str, emulator: Emulator
+) -> None:
+    """GetCase, SearchCases, UpdateStatus, UpdatePriority, AssignCase, UnassignCase, ArchiveCase,
+    UnarchiveCase, GetProject and DeleteProject, as Datadog's client sends them."""
+    from datadog_api_client.v2.model.case_assign import CaseAssign
+    from datadog_api_client.v2.model.case_assign_attributes import CaseAssignAttributes
+    from datadog_api_client.v2.model.case_assign_request import CaseAssignRequest
+    from datadog_api_client.v2.model.case_empty import CaseEmpty
+    from datadog_api_client.v2.model.case_empty_request import CaseEmptyRequest
+    from datadog_api_client.v2.model.case_priority import CasePriority
+    from datadog_api_client.v2.model.case_status import CaseStatus
+    from datadog_api_client.v2.model.case_update_priority import CaseUpdatePriority
+    from datadog_api_client.v2.model.case_update_priority_attributes import (
+        CaseUpdatePriorityAttributes,
+    )
+    from datadog_api_client.v2.model.case_update_priority_request import CaseUpdatePriorityRequest
+    from datadog_api_client.v2.model.case_update_status import CaseUpdateStatus
+    from datadog_api_client.v2.model.case_update_status_attributes import (
+        CaseUpdateStatusAttributes,
+    )
+    from datadog_api_client.v2.model.case_update_status_request import CaseUpdateStatusRequest
+
+    user = "3f5c1d2e-8a9b-4c7d-9e0f-1a2b3c4d5e6f"
+    assert official.get_case(case_id).data.attributes.key == "SEC-1"
+    (found,) = official.search_cases(filter="Leaked").data
+    assert found.id == case_id
+    status = CaseUpdateStatusAttributes(status=CaseStatus.IN_PROGRESS)
+    case = official.update_status(
+        case_id, CaseUpdateStatusRequest(data=CaseUpdateStatus(attributes=status, type=CASE))
+    )
+    assert case.data.attributes.status_name == "In Progress"
+    priority = CaseUpdatePriorityAttributes(priority=CasePriority.P1)
+    case = official.update_priority(
+        case_id, CaseUpdatePriorityRequest(data=CaseUpdatePriority(attributes=priority, type=CASE))
+    )
+    assert case.data.attributes.priority == CasePriority.P1
+    assign = CaseAssignRequest(data=CaseAssign(attributes=CaseAssignAttributes(user), type=CASE))
+    case = official.assign_case(case_id, assign)
+    assert case.data.relationships.assignee.data.id == user
+    empty = CaseEmptyRequest(data=CaseEmpty(type=CASE))
+    assert official.unassign_case(case_id, empty).data.relationships.get("assignee") is None
+    assert official.archive_case(case_id, empty).data.attributes.get("archived_at") is not None
+    assert official.unarchive_case(case_id, empty).data.attributes.get("archived_at") is None
+    project_id = str(official.get_case(case_id).data.relationships.project.data.id)
+    assert official.get_project(project_id).data.attributes.key == "SEC"
+    official.delete_project(project_id)
+    with pytest.raises(NotFoundException):
+        official.get_project(project_id)
+    for operation in ("SearchCases", "UpdateStatus", "ArchiveCase", "DeleteProject"):
+        assert emulator.requests[operation] >= 1, operation
