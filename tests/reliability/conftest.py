@@ -1,4 +1,5 @@
-"""Fixtures of the reliability suites: the emulator behind uvicorn, and the raw fault server."""
+"""Fixtures of the reliability suites: the emulator behind uvicorn, the raw fault server, and
+Debian's redis-server for the shared rate-limit store."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ddcases.testing import Emulator
 
 from ._fault_server import FaultServer
 from ._helpers import assert_no_duplicates
+from ._redis_server import RedisServer, redis_server_path
 
 
 @pytest.fixture
@@ -27,3 +29,17 @@ async def faulty() -> AsyncIterator[FaultServer]:
     async with FaultServer() as server:
         yield server
     assert_no_duplicates(server.app)
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A fresh redis-server on a free loopback port (nothing persisted), removed afterwards;
+    the test may stop and start it. Skips only when the binary is missing."""
+    if redis_server_path() is None:
+        pytest.skip(
+            "redis-server is not installed and could not be installed: .ci/run installs "
+            "Debian's redis-server package only when run as root with apt-get "
+            "(apt-get install redis-server)"
+        )
+    with RedisServer() as server:
+        yield server
