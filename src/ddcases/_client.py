@@ -23,6 +23,7 @@ from ._config import (
     check_seconds,
     check_timeout,
     resolve_auth,
+    resolve_rate_limit_store,
     resolve_site,
 )
 from ._constants import (
@@ -42,9 +43,12 @@ from ._transport import RetryTransport
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from ddcases_api.models import Project
 
     from ._operations import Operation, Operations, OperationsWithRawResponse
+    from ._rate_store import RateStore
 
 __all__ = ["CaseManagement"]
 
@@ -94,6 +98,12 @@ class CaseManagement(Namespaces):
       :meth:`aclose`. Combining it with keys, ``site``, ``base_url`` or ``transport`` is a
       ``ValueError``.
 
+    * **rate_limit_store** - share the rate-limit budget with every process using the same
+      keys: a ``redis://`` URL (or ``rediss://``, ``unix://``) or a ``redis.asyncio.Redis``
+      client; defaults to ``DDCASES_RATE_LIMIT_STORE``. Needs ``ddcases[redis]``. The store
+      holds only bucket names, counters and times; when it fails, each process paces by
+      itself until it answers again. Without it, nothing of Redis is imported.
+
     Redirects are not followed: the API does not redirect, so a 3xx is reported as an
     ``UnexpectedResponseError`` and credentials can never be carried to another host.
     """
@@ -114,6 +124,7 @@ class CaseManagement(Namespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
+        rate_limit_store: str | Redis | None = None,
     ) -> None:
         # Imported here, not with ddcases: `import ddcases` stays as fast (bench (d)).
         from ._default_transport import default_transport
@@ -136,6 +147,7 @@ class CaseManagement(Namespaces):
                 "site": site,
                 "base_url": base_url,
                 "transport": transport,
+                "rate_limit_store": rate_limit_store,
             }
             clash = sorted(name for name, value in given.items() if value is not None)
             if clash:
@@ -152,6 +164,11 @@ class CaseManagement(Namespaces):
                     f"transport must be an httpx.AsyncBaseTransport, got {type(transport).__name__}"
                 )
             self._auth = resolve_auth(api_key, app_key, access_token, url)
+            store: RateStore | None = None
+            if (where := resolve_rate_limit_store(rate_limit_store)) is not None:
+                from ._rate_store import RateStore, organisation_key
+
+                store = RateStore(where, organisation_key(self._auth.secret_values()[0], url))
             retry = RetryTransport(
                 transport if transport is not None else default_transport(cap),
                 max_retries=retries,
@@ -159,6 +176,7 @@ class CaseManagement(Namespaces):
                 max_retry_delay=last_delay,
                 max_rate_limit_wait=rate_wait,
                 max_response_bytes=cap,
+                rate_limit_store=store,
             )
             self._owns_http = True
             self._http = self._auth.attach(

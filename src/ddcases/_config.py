@@ -26,6 +26,7 @@ from ._constants import (
     ENV_API_KEY,
     ENV_APP_KEY,
     ENV_BASE_URL,
+    ENV_RATE_LIMIT_STORE,
     ENV_SITE,
     SITE_DOMAINS,
     SITES,
@@ -96,6 +97,29 @@ def resolve_site(site: object, base_url: object) -> tuple[str | None, str]:
     if env:
         return site_url(env, source=f"the {ENV_SITE} environment variable")
     return site_url(DEFAULT_SITE)
+
+
+_STORE_SCHEMES = ("redis", "rediss", "unix")
+
+
+def resolve_rate_limit_store(store: object) -> object:
+    """The shared rate-limit store: the argument (a Redis URL or a ``redis.asyncio.Redis``),
+    else ``DDCASES_RATE_LIMIT_STORE``, else None (each process paces by itself)."""
+    what = "rate_limit_store"
+    if store is None:
+        store = os.environ.get(ENV_RATE_LIMIT_STORE) or None
+        what = f"the {ENV_RATE_LIMIT_STORE} environment variable"
+        if store is None:
+            return None
+    if isinstance(store, str):
+        scheme = store.partition("://")[0] if "://" in store else ""
+        if scheme not in _STORE_SCHEMES:
+            start = f"starting {scheme}://" if scheme else "with no scheme"
+            raise ValueError(
+                f"{what} must be a redis://, rediss:// or unix:// URL such as "
+                f"'redis://localhost:6379/0', got one {start}"
+            )
+    return store
 
 
 def check_base_url(base_url: object, what: str = "base_url") -> str:

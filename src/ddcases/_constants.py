@@ -44,6 +44,9 @@ ENV_SITE = "DD_SITE"
 #: Where the client sends requests when no base_url= or site= is given: the emulator, a proxy
 #: (openai-python's OPENAI_BASE_URL). It wins over DD_SITE, as base_url= wins over site=.
 ENV_BASE_URL = "DDCASES_BASE_URL"
+#: The Redis holding the rate-limit budget shared by every process using the same keys, when
+#: no rate_limit_store= is given (docs/guides/reliability.md, "A fleet of processes").
+ENV_RATE_LIMIT_STORE = "DDCASES_RATE_LIMIT_STORE"
 
 API_KEY_HEADER = "DD-API-KEY"
 APP_KEY_HEADER = "DD-APPLICATION-KEY"
@@ -57,10 +60,6 @@ RATE_LIMIT_REMAINING_HEADER = "X-RateLimit-Remaining"
 RATE_LIMIT_RESET_HEADER = "X-RateLimit-Reset"
 RATE_LIMIT_NAME_HEADER = "X-RateLimit-Name"
 RETRY_AFTER_HEADER = "Retry-After"
-# Once a bucket's window runs out, requests are spaced period / limit apart, this much slower
-# than the limit, so that no window of the service's sees more than its limit however ours and
-# its are aligned (see _ratelimit).
-SPREAD_MARGIN = 0.05
 RETRY_AFTER_MS_HEADER = "retry-after-ms"
 
 # Statuses worth another attempt (openai-python _should_retry, minus 408/409 which Datadog

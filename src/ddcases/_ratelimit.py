@@ -7,14 +7,14 @@ Datadog limits requests per endpoint family and names the bucket in ``X-RateLimi
 
 :class:`RateLimiter` keeps one :class:`Bucket` per name (one shared bucket while the service
 sends no name) and learns which route (operation) draws on which bucket from the responses.
-A bucket runs in one of two modes:
-
-* **burst** (the start, and whenever the service reports plenty of room): requests go at once;
-* **spread**, entered on evidence that the window will run out (a 429, ``Remaining: 0``, or
-  fewer remaining than requests in flight): requests are spaced ``period / limit`` apart, a
-  little slower than the limit (``SPREAD_MARGIN``), so that no window of the service's receives
-  more than its limit whatever its alignment with ours, and none goes before a reset the
-  service asked for (``blocked_until``).
+Once an answer gives the limit and the period, a bucket follows the service's fixed windows
+(:class:`~ddcases._windows.WindowSchedule`): each request reserves its turn, in the order asked,
+and a whole window's worth goes as soon as the window can have begun; the window's phase is
+learnt from the answers, not from the rounded-up ``Reset``. With ``rate_limit_store=`` the
+turns come from a schedule shared by every process using the same keys
+(:mod:`~ddcases._rate_store`), and from the process's own while the store fails. An answer
+with a ``Remaining`` and ``Reset`` but no limit makes the bucket draw on that credit and wait
+for that reset (``blocked_until``).
 
 Header values that are not finite numbers (``inf``, ``nan``, ``1e400``, text) are ignored.
 """
@@ -26,6 +26,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ._constants import (
     RATE_LIMIT_LIMIT_HEADER,
@@ -35,11 +36,21 @@ from ._constants import (
     RATE_LIMIT_RESET_HEADER,
     RETRY_AFTER_HEADER,
     RETRY_AFTER_MS_HEADER,
-    SPREAD_MARGIN,
 )
 from ._logs import logger
+from ._windows import WindowSchedule
 
-__all__ = ["Bucket", "RateLimitInfo", "RateLimiter", "finite", "retry_after_seconds"]
+if TYPE_CHECKING:
+    from ._rate_store import RateStore
+
+__all__ = [
+    "Bucket",
+    "RateLimitInfo",
+    "RateLimiter",
+    "Ticket",
+    "finite",
+    "retry_after_seconds",
+]
 
 Headers = Mapping[str, str]
 Sleep = Callable[[float], Awaitable[None]]
@@ -47,6 +58,8 @@ Sleep = Callable[[float], Awaitable[None]]
 # Routes remembered per limiter; past this the map starts over (a route is an operation, so
 # this is only reached by callers sending requests the generated client does not make).
 _MAX_ROUTES = 1024
+# How many times a turn from the shared store asks it again whether its window has begun.
+_RECHECKS = 3
 
 
 def finite(value: str | None) -> float | None:
@@ -105,6 +118,16 @@ class RateLimitInfo:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A request's turn: the window it was reserved in, whether it probes, and from where."""
+
+    window: int
+    probe: bool
+    #: True when the turn came from the shared store, False from this process's schedule.
+    shared: bool
+
+
 class Bucket:
     """Pacing state of one rate-limit bucket (see the module docstring)."""
 
@@ -112,37 +135,34 @@ class Bucket:
         "blocked_until",
         "credit",
         "in_flight",
-        "interval",
         "name",
-        "next_slot",
-        "spread",
+        "reported",
+        "schedule",
         "window_end",
     )
 
     def __init__(self, name: str | None) -> None:
         self.name = name
-        #: No request of this bucket goes before this monotonic time (a reset the service named).
+        #: The service's windows, once an answer gave the limit and the period.
+        self.schedule: WindowSchedule | None = None
+        #: Without them: no request goes before this time (a reset the service named) ...
         self.blocked_until = 0.0
-        #: Requests the current window still allows us (the service's last Remaining, minus what
-        #: was in flight then and what we sent since), until ``window_end``; None: not known.
+        #: ... and the current window allows this many more (the service's last Remaining,
+        #: minus what was in flight then and what we sent since), until ``window_end``.
         self.credit: int | None = None
         self.window_end = 0.0
         #: Requests waiting for their turn or sent, and not yet answered.
         self.in_flight = 0
-        #: Seconds between requests in spread mode (period / limit, plus the margin), once known.
-        self.interval: float | None = None
-        #: In spread mode, the earliest time the next request may take.
-        self.next_slot = 0.0
-        self.spread = False
+        #: The last shared window whose first answer this process reported to the store.
+        self.reported = -(2**62)
 
     @property
     def paced(self) -> bool:
-        """Whether a request may have to wait: spread out, blocked, or drawing on a known credit."""
-        return self.spread or bool(self.blocked_until) or self.credit is not None
+        """Whether a request may have to wait: windows known, blocked, or drawing on a credit."""
+        return self.schedule is not None or bool(self.blocked_until) or self.credit is not None
 
     def __repr__(self) -> str:
-        mode = "spread" if self.spread else "burst"
-        return f"<Bucket {self.name or '(shared)'} {mode} in_flight={self.in_flight}>"
+        return f"<Bucket {self.name or '(shared)'} {self.schedule!r} in_flight={self.in_flight}>"
 
 
 class RateLimiter:
@@ -153,6 +173,7 @@ class RateLimiter:
 
     * **max_wait** - the longest wait taken; a request that would wait longer goes at once (its
       429 becomes ``RateLimitError`` with ``retry_after``).
+    * **store** - the budget shared with other processes (``_rate_store.RateStore``), or None.
     * **clock**, **sleep**, **wall_clock** - injectable so tests never wait.
     """
 
@@ -163,8 +184,10 @@ class RateLimiter:
         clock: Callable[[], float],
         sleep: Sleep,
         wall_clock: Callable[[], float] = time.time,
+        store: RateStore | None = None,
     ) -> None:
         self.max_wait = max_wait
+        self.store = store
         self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
@@ -186,71 +209,172 @@ class RateLimiter:
     def free(self, bucket: Bucket) -> bool:
         """True when ``bucket`` knows no limit to respect: the request goes without waiting.
         (The fast path, kept out of a coroutine; otherwise call :meth:`acquire`.)"""
-        if bucket.paced:
+        if bucket.paced or self.store is not None:
             return False
         bucket.in_flight += 1
         return True
 
-    async def acquire(self, bucket: Bucket) -> None:
+    async def acquire(
+        self, bucket: Bucket, route: str = "", again: Ticket | None = None
+    ) -> Ticket | None:
         """Wait until ``bucket`` may send one more request; it counts as in flight from now
-        (a request waiting for its turn will use the window as surely as one sent)."""
+        (a request waiting for its turn will use the window as surely as one sent). Returns
+        the turn taken, or None when the request goes unscheduled. ``again``: the turn of a
+        probe that drew a 429, kept by its retry (it goes with the rest of its window)."""
         bucket.in_flight += 1
-        if bucket.paced:
-            try:
+        try:
+            store = self.store
+            if store is not None and store.available:
+                if again is not None and again.shared:
+                    turn: tuple[str, float, int, bool] | str | None = (
+                        bucket.name or "",
+                        0.0,
+                        again.window,
+                        False,
+                    )
+                else:
+                    turn = await store.reserve(route, bucket.name, self._wall_clock())
+                if isinstance(turn, tuple):
+                    name, delay, window, probe = turn
+                    if again is not None:
+                        delay = await store.wait(name, window, False, self._wall_clock()) or 0.0
+                    if name and name != bucket.name:
+                        self._learn_route(route, name)  # this request stays counted here
+                    for _ in range(_RECHECKS):
+                        if not 0 < delay <= self.max_wait:
+                            break
+                        await self._wait(delay)
+                        delay = await store.wait(name, window, probe, self._wall_clock()) or 0.0
+                    return Ticket(window, probe, shared=True)
+                # The store knows no limit (yet, or any more) or failed: pace by ourselves.
+            schedule = bucket.schedule
+            if schedule is not None:
+                if again is not None and not again.shared:
+                    window, probe = again.window, False
+                    delay = schedule.wait(window, probe, self._clock())
+                    if delay < 0:
+                        delay, window, probe = schedule.reserve(self._clock())
+                else:
+                    delay, window, probe = schedule.reserve(self._clock())
+                while 0 < delay <= self.max_wait and bucket.schedule is schedule:
+                    await self._wait(delay)
+                    delay = schedule.wait(window, probe, self._clock())
+                    if delay < 0:  # the window may be over before the request arrives
+                        delay, window, probe = schedule.reserve(self._clock())
+                return Ticket(window, probe, shared=False)
+            if bucket.paced:
                 await self._wait_turn(bucket)
-            except BaseException:
-                bucket.in_flight -= 1
-                raise
+            return None
+        except BaseException:
+            bucket.in_flight -= 1
+            raise
 
     def release(self, bucket: Bucket) -> None:
         """The request counted by :meth:`acquire` ended without an answer (an error, a cancel)."""
         bucket.in_flight -= 1
 
-    def observe(self, bucket: Bucket, route: str, status: int, headers: Headers) -> Bucket:
-        """Learn from the answer to a request counted on ``bucket``; returns the bucket the
-        answer says the route belongs to (``bucket`` itself unless the service named another)."""
+    def observe(
+        self,
+        bucket: Bucket,
+        route: str,
+        status: int,
+        headers: Headers,
+        ticket: Ticket | None = None,
+        sent: float | None = None,
+    ) -> Awaitable[None] | None:
+        """Learn from the answer to a request counted on ``bucket``, sent at ``sent`` (the
+        limiter's clock) with ``ticket``. Returns the report to await for the shared store,
+        if there is one to make."""
         counted = bucket
         counted.in_flight -= 1
         if status != 429 and RATE_LIMIT_REMAINING_HEADER not in headers:
-            return bucket  # nothing to learn (the hot path when the service sends no limits)
+            return None  # nothing to learn (the hot path when the service sends no limits)
         info = RateLimitInfo.from_headers(headers)
         if info.name is not None and info.name != bucket.name:
-            bucket = self._named.get(info.name) or self._name(info.name)
-            if len(self._routes) >= _MAX_ROUTES:
-                self._routes.clear()
-            self._routes[route] = bucket
+            bucket = self._learn_route(route, info.name)
+        now = self._clock()
+        sent = now if sent is None else sent
+        limit, period = info.limit, info.period
+        if limit is None or limit < 1 or period is None or period <= 0:
+            # Not enough to know the windows: the remaining credit and the reset only.
+            self._observe_partial(bucket, counted, status, headers, info, now)
+            return None
+        schedule = bucket.schedule
+        local = ticket if ticket is not None and not ticket.shared else None
+        if schedule is None or schedule.limit != limit or schedule.period != period:
+            bucket.schedule = WindowSchedule.start(
+                limit, period, sent, now, status, info.remaining, info.reset
+            )
+            bucket.credit, bucket.blocked_until = None, 0.0
+        else:
+            schedule.observe(
+                None if local is None else local.window,
+                local is not None and local.probe,
+                sent,
+                now,
+                status,
+                info.remaining,
+                info.reset,
+            )
+        store = self.store
+        if store is None or not store.available:
+            return None
+        if ticket is not None and ticket.shared and not ticket.probe and status != 429:
+            # Of a window's answers the store needs this process's first only (its earliest).
+            if ticket.window <= bucket.reported:
+                return None
+            bucket.reported = ticket.window
+        skew = self._wall_clock() - now
+        return store.observe(
+            route,
+            bucket.name,
+            None if ticket is None or not ticket.shared else ticket.window,
+            ticket is not None and ticket.shared and ticket.probe,
+            sent + skew,
+            now + skew,
+            status,
+            limit,
+            period,
+            info.remaining,
+            info.reset,
+        )
+
+    def _observe_partial(
+        self,
+        bucket: Bucket,
+        counted: Bucket,
+        status: int,
+        headers: Headers,
+        info: RateLimitInfo,
+        now: float,
+    ) -> None:
         # Requests of this route still counted on the bucket it used before the service named
         # its own will use the named window too.
         in_flight = bucket.in_flight + (counted.in_flight if counted is not bucket else 0)
-        now = self._clock()
-        if info.limit and info.limit > 0 and info.period and info.period > 0:
-            bucket.interval = info.period / info.limit * (1 + SPREAD_MARGIN)
         if status == 429:
             wait = retry_after_seconds(headers, self._wall_clock())
             self._block(bucket, now + (wait if wait is not None else 0.0))
             bucket.credit = None
-            bucket.spread = True
         elif info.remaining is not None and info.reset is not None:
-            credit = info.remaining - in_flight
-            bucket.credit, bucket.window_end = max(0, credit), now + info.reset
+            bucket.credit, bucket.window_end = max(0, info.remaining - in_flight), now + info.reset
             if info.remaining <= 0:
                 self._block(bucket, now + info.reset)  # the window is spent: wait for its end
-                bucket.spread = True
-            elif credit <= 0:
-                bucket.spread = True  # what is waiting or in flight will use up the window
-            elif info.limit is not None and credit * 2 >= info.limit:
-                bucket.spread = False  # plenty of room again: back to bursts
-        return bucket
 
-    def _name(self, name: str) -> Bucket:
-        bucket = Bucket(name)
-        self._named[name] = bucket
-        return bucket
+    def _learn_route(self, route: str, name: str) -> Bucket:
+        named = self._named.get(name)
+        if named is None:
+            named = self._named[name] = Bucket(name)
+        if len(self._routes) >= _MAX_ROUTES:
+            self._routes.clear()
+        self._routes[route] = named
+        return named
 
     def _block(self, bucket: Bucket, until: float) -> None:
-        if until > bucket.blocked_until:
-            bucket.blocked_until = until
-            bucket.next_slot = max(bucket.next_slot, until)
+        bucket.blocked_until = max(bucket.blocked_until, until)
+
+    async def _wait(self, delay: float) -> None:
+        logger.debug("pacing %.3fs for the request's turn in the rate-limit window", delay)
+        await self._sleep(delay)
 
     async def _wait_turn(self, bucket: Bucket) -> None:
         while True:
@@ -263,27 +387,12 @@ class RateLimiter:
                 await self._sleep(wait)
                 continue
             bucket.blocked_until = 0.0
-            if bucket.credit is not None:
-                if now >= bucket.window_end:
-                    bucket.credit = None  # a new window, of a size only the service knows
-                elif bucket.credit > 0:
-                    bucket.credit -= 1
-                    return
-                elif bucket.interval is None:
-                    # Spent, and no limit known to spread by: wait for the window's end.
-                    self._block(bucket, bucket.window_end)
-                    continue
-            if not bucket.spread or bucket.interval is None:
+            if bucket.credit is None:
                 return
-            slot = max(now, bucket.next_slot)
-            wait = slot - now
-            if wait > self.max_wait:
+            if now >= bucket.window_end:
+                bucket.credit = None  # a new window, of a size only the service knows
                 return
-            bucket.next_slot = slot + bucket.interval
-            if wait <= 0:
+            if bucket.credit > 0:
+                bucket.credit -= 1
                 return
-            logger.debug("spreading requests under the rate limit; pacing %.3fs", wait)
-            await self._sleep(wait)
-            if self._clock() >= bucket.blocked_until:
-                return
-            # The service blocked the bucket while we waited: queue again after the reset.
+            self._block(bucket, bucket.window_end)  # spent: wait for the window's end

@@ -20,6 +20,7 @@ import random as _random
 import re
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -42,6 +43,9 @@ from ._exceptions import (
 )
 from ._logs import logger
 from ._ratelimit import RateLimiter, retry_after_seconds
+
+if TYPE_CHECKING:
+    from ._rate_store import RateStore
 from ._response_body import BODY_ERROR, BodyError, decode, failed, read_capped, unframed
 
 __all__ = ["RetryTransport", "attempt_deadline", "created_by", "is_create", "provably_unsent"]
@@ -125,6 +129,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
       past it the 429 is returned at once (the caller raises RateLimitError with retry_after).
     * **max_response_bytes** - the largest body accepted from an inner transport that does not
       cap bodies itself.
+    * **rate_limit_store** - the budget shared with other processes (``_rate_store``), or None.
     * **sleep**, **clock**, **wall_clock**, **random** - injectable so tests never wait.
 
     Worst case of one call: ``(1 + max_retries)`` attempts of at most the timeout each, plus
@@ -145,6 +150,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         random: Callable[[], float] = _random.random,
+        rate_limit_store: RateStore | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
@@ -160,10 +166,15 @@ class RetryTransport(httpx.AsyncBaseTransport):
         self.max_retry_delay = max_retry_delay
         self.max_response_bytes = max_response_bytes
         self._sleep = sleep
+        self._clock = clock
         self._wall_clock = wall_clock
         self._random = random
         self.limiter = RateLimiter(
-            max_wait=max_rate_limit_wait, clock=clock, sleep=sleep, wall_clock=wall_clock
+            max_wait=max_rate_limit_wait,
+            clock=clock,
+            sleep=sleep,
+            wall_clock=wall_clock,
+            store=rate_limit_store,
         )
         # Our aiohttp transport bounds each attempt and reads the body itself.
         self._inner_reads = bool(getattr(inner, "reads_bodies", False))
@@ -180,10 +191,12 @@ class RetryTransport(httpx.AsyncBaseTransport):
         limiter = self.limiter
         route = route_of(request)
         retries = 0
+        again = None  # a probe's turn, kept by its retry after a 429
         while True:
             bucket = limiter.bucket(route)
-            if not limiter.free(bucket):
-                await limiter.acquire(bucket)
+            ticket = None if limiter.free(bucket) else await limiter.acquire(bucket, route, again)
+            again = None
+            sent = self._clock()
             try:
                 if self._inner_reads:  # our transport: read, capped and within the deadline
                     response = await self.inner.handle_async_request(request)
@@ -206,8 +219,10 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 limiter.release(bucket)
                 raise
             else:
-                limiter.observe(bucket, route, response.status_code, response.headers)
                 status = response.status_code
+                report = limiter.observe(bucket, route, status, response.headers, ticket, sent)
+                if report is not None:
+                    await report
                 if create and (status >= 500 or response.extensions.get(BODY_ERROR)):
                     raise CreateOutcomeUnknownError(
                         method=request.method,
@@ -225,15 +240,23 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     if status == 429:
                         return response  # not worth waiting for: RateLimitError at once
                     hint = None
-                # (a 429's wait also holds the whole bucket: other requests wait in acquire)
-                delay = hint if hint is not None else self._backoff(retries)
+                if status == 429 and limiter.bucket(route).schedule is not None:
+                    delay = 0.0  # the bucket's windows are known: its next turn is the wait
+                    again = ticket if ticket is not None and ticket.probe else None
+                else:
+                    # (a 429's wait also holds the whole bucket: other tasks wait in acquire)
+                    delay = hint if hint is not None else self._backoff(retries)
                 self._log(request, str(status), retries, delay)
             retries += 1
             if delay > 0:
                 await self._sleep(delay)
 
     async def aclose(self) -> None:
-        await self.inner.aclose()
+        try:
+            await self.inner.aclose()
+        finally:
+            if self.limiter.store is not None:
+                await self.limiter.store.aclose()
 
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One attempt through an inner transport that neither bounds it nor reads the body."""

@@ -1,0 +1,351 @@
+"""The rate-limit budget shared by a fleet of processes, kept in Redis (``rate_limit_store=``).
+
+Every process using the same keys reserves its requests' turns from one
+:class:`~ddcases._windows.WindowSchedule` per bucket, kept in Redis and changed only by two Lua
+scripts (each runs atomically, so no two processes take the same turn): ``RESERVE`` is
+:meth:`WindowSchedule.reserve` and ``OBSERVE`` is :meth:`WindowSchedule.observe` and
+:meth:`WindowSchedule.start`, written again in Lua (``tests/test_windows.py`` holds the two to
+the same answers). Each process still learns the limit, the period and the windows from the
+service's headers and reports what it learns; the store holds only bucket names, counters and
+times, under one hash per organisation named by a digest of the key and the site (never the
+key itself), which expires an hour after its last use.
+
+Why redis-py and not ``limits``: ``limits`` counts requests in windows of its own clock, and
+its async Redis storage can neither align them with the service's windows (learnt from the
+answers) nor hand out turns in order; the pacing needs both, so the two scripts run through
+redis-py's asyncio client, which loads them (``EVALSHA``, reloading after a restart),
+reconnects and times out.
+
+The store never stops the work: when Redis is down, slow (over ``TIMEOUT``) or answers
+something else, :class:`RateStore` says so once in the log (where, never the password, and the
+error's kind) and the process paces by itself (``_ratelimit``), trying the store again every
+``RETRY_EVERY`` seconds and saying when it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+from ._logs import logger
+from ._windows import GUARD, PROBE_WIDTH
+
+__all__ = ["OBSERVE", "RESERVE", "WAIT", "RateStore", "store_location"]
+
+#: Seconds a store call may take before the process paces by itself.
+TIMEOUT: Final = 0.25
+#: Seconds between attempts to take a failed store back.
+RETRY_EVERY: Final = 1.0
+#: The organisation's hash expires this long after it was last written (milliseconds).
+TTL_MS: Final = 3_600_000
+
+_PRELUDE = f"""
+local GUARD, PROBE_WIDTH = {GUARD!r}, {PROBE_WIDTH!r}
+local FIELDS = {{'limit', 'period', 'lo', 'hi', 'hi_window', 'tail', 'used'}}
+local function f(x) return string.format('%.17g', x) end
+local h, route, name = KEYS[1], ARGV[1], ARGV[2]
+local function wait(lo, hi, period, window, probe, now)
+  local begins = (window - 1) * period
+  local latest = hi + begins
+  if now >= latest then return 0 end
+  if probe == 1 then return math.max(0, begins + (lo + hi) / 2 - now) end
+  return latest - now
+end
+"""
+
+#: ARGV: route, bucket name ('' when the service named none yet), now. Returns {name} when the
+#: store knows no limit for the bucket, else {name, seconds to wait, window, probe (0/1)}.
+RESERVE: Final = (
+    _PRELUDE
+    + """
+if name == '' then name = redis.call('HGET', h, 'route:' .. route) or '' end
+local p = name .. '|'
+local s = redis.call('HMGET', h, p .. 'limit', p .. 'period', p .. 'lo', p .. 'hi', p .. 'tail',
+                     p .. 'used')
+if not s[1] then return {name} end
+local limit, period, lo, hi = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
+local tail, used, now = tonumber(s[5]), tonumber(s[6]), tonumber(ARGV[3])
+local current = math.floor((now + period * GUARD - lo) / period) + 1
+if tail < current then
+  tail, used = current, 0
+elseif used >= limit then
+  tail, used = tail + 1, 0
+end
+used = used + 1
+redis.call('HSET', h, p .. 'tail', f(tail), p .. 'used', f(used))
+redis.call('PEXPIRE', h, ARGV[4])
+local probe = 0
+if used == 1 and now < hi + (tail - 1) * period and hi - lo > period * PROBE_WIDTH then
+  probe = 1
+end
+local delay = wait(lo, hi, period, tail, probe, now)
+return {name, f(delay), tail, probe}
+"""
+)
+
+#: ARGV: route, bucket name, window, probe (0/1), now. Returns the seconds the turn still
+#: waits (answers since it was taken may have moved the window's start), '' if none is known.
+WAIT: Final = (
+    _PRELUDE
+    + """
+local p = name .. '|'
+local s = redis.call('HMGET', h, p .. 'period', p .. 'lo', p .. 'hi')
+if not s[1] then return '' end
+local delay = wait(tonumber(s[2]), tonumber(s[3]), tonumber(s[1]), tonumber(ARGV[3]),
+                   tonumber(ARGV[4]), tonumber(ARGV[5]))
+return f(delay)
+"""
+)
+
+#: ARGV: route, bucket name, window ('' when sent unreserved), probe ('1'/'0'), sent,
+#: received, status, limit, period, remaining (''), reset (''), ttl in ms. Returns 1.
+OBSERVE: Final = (
+    _PRELUDE
+    + """
+if name ~= '' then redis.call('HSET', h, 'route:' .. route, name) end
+local p = name .. '|'
+local sent, received, status = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local limit, period = tonumber(ARGV[8]), tonumber(ARGV[9])
+local remaining, reset = tonumber(ARGV[10]), tonumber(ARGV[11])
+local keys = {}
+for i, field in ipairs(FIELDS) do keys[i] = p .. field end
+local s = redis.call('HMGET', h, unpack(keys))
+local lo, hi, hi_window, tail, used
+
+local function learn_reset(window)
+  if reset == nil or reset < 0 then return end
+  local shift = window * period
+  if reset == math.floor(reset) then
+    lo = math.max(lo, sent + reset - 1 - shift)
+  else
+    lo = math.max(lo, sent + reset - shift)
+    if window >= hi_window then hi = math.min(hi, received + reset + 0.001 - shift) end
+  end
+end
+local function consistent()
+  if lo > hi then lo = hi - period end
+end
+
+if tonumber(s[1]) ~= limit or tonumber(s[2]) ~= period then
+  lo, hi, hi_window, tail = sent, received + period, 0, 0
+  learn_reset(0)
+  consistent()
+  if status == 429 or remaining == nil then used = limit else used = limit - remaining end
+else
+  lo, hi, hi_window = tonumber(s[3]), tonumber(s[4]), tonumber(s[5])
+  tail, used = tonumber(s[6]), tonumber(s[7])
+  local window = tonumber(ARGV[3])
+  if window == nil then
+    window = math.floor((received - hi) / period) + 1
+    if window == tail and remaining ~= nil and status ~= 429 then
+      used = math.max(used, limit - remaining)
+    end
+  elseif ARGV[4] == '1' and (status == 429 or remaining == nil or remaining < limit - 1) then
+    lo = math.max(lo, sent - (window - 1) * period)
+    if status ~= 429 and window == tail then used = used - 1 end
+    consistent()
+  elseif status == 429 then
+    if window == tail then used = limit end
+  else
+    local bound = received - (window - 1) * period
+    if window > hi_window then
+      hi, hi_window = bound, window
+    elseif window == hi_window and bound < hi then
+      hi = bound
+    end
+    learn_reset(window)
+    if window == tail and remaining ~= nil then used = math.max(used, limit - remaining) end
+    consistent()
+  end
+end
+local values = {limit, period, lo, hi, hi_window, tail, used}
+local args = {}
+for i, field in ipairs(FIELDS) do
+  args[#args + 1] = p .. field
+  args[#args + 1] = f(values[i])
+end
+redis.call('HSET', h, unpack(args))
+redis.call('PEXPIRE', h, ARGV[12])
+return 1
+"""
+)
+
+
+def store_location(store: Any) -> str:
+    """Where ``store`` is, for the log: a URL without its user and password, or the client's
+    host and port (never a credential)."""
+    if isinstance(store, str):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(store)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{host}{port}{parts.path}"
+    kwargs = getattr(getattr(store, "connection_pool", None), "connection_kwargs", {})
+    if "path" in kwargs:
+        return f"unix://{kwargs['path']}"
+    return f"redis://{kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
+
+
+def organisation_key(secret: str, origin: str) -> str:
+    """The store's name for an organisation: a digest of its key and site, not the key."""
+    digest = hashlib.sha256(f"{origin}\0{secret}".encode()).hexdigest()[:32]
+    return f"ddcases:ratelimit:{digest}"
+
+
+class RateStore:
+    """The shared budget of one organisation in Redis; see the module docstring.
+
+    **Parameters:**
+
+    * **store** - a ``redis://`` / ``rediss://`` / ``unix://`` URL, or a ``redis.asyncio.Redis``
+      client (left open by :meth:`aclose`: its owner closes it).
+    * **key** - the organisation's hash (:func:`organisation_key`).
+    * **clock** - the clock the retry interval is measured on.
+    """
+
+    def __init__(self, store: Any, key: str, *, clock: Callable[[], float] = time.monotonic):
+        try:
+            import redis.asyncio as aioredis
+        except ImportError as exc:  # pragma: no cover - exercised by tests/test_install.py
+            raise ImportError(
+                "rate_limit_store needs redis-py: pip install 'ddcases[redis]'"
+            ) from exc
+        self.location = store_location(store)
+        if isinstance(store, str):
+            self._client = aioredis.Redis.from_url(
+                store, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
+            )
+            self._owns = True
+        elif isinstance(store, aioredis.Redis):
+            self._client, self._owns = store, False
+        else:
+            raise TypeError(
+                "rate_limit_store must be a redis:// URL or a redis.asyncio.Redis client, "
+                f"got {type(store).__name__}"
+            )
+        self.key = key
+        self._clock = clock
+        self._reserve = self._client.register_script(RESERVE)
+        self._observe = self._client.register_script(OBSERVE)
+        self._wait = self._client.register_script(WAIT)
+        #: While the store is down: when to try it again (None: it is up).
+        self._retry_at: float | None = None
+
+    def __repr__(self) -> str:
+        state = "up" if self._retry_at is None else "down"
+        return f"<RateStore {self.location} {state}>"
+
+    @property
+    def available(self) -> bool:
+        """False while the store is down and not yet due another try."""
+        return self._retry_at is None or self._clock() >= self._retry_at
+
+    async def reserve(
+        self, route: str, name: str | None, now: float
+    ) -> tuple[str, float, int, bool] | str | None:
+        """A turn for ``route``'s bucket: ``(bucket name, seconds to wait, window, probe)``;
+        the bucket's name alone when the store knows no limit for it; None when the store
+        failed (the caller paces by itself)."""
+        answer = await self._call(self._reserve, [route, name or "", repr(now), TTL_MS])
+        if answer is None:
+            return None
+        try:
+            bucket = _text(answer[0])
+            if len(answer) == 1:
+                return bucket
+            delay, window, probe = float(answer[1]), int(answer[2]), int(answer[3])
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            self._failed(exc)
+            return None
+        if not 0 <= delay < 1e7:  # NaN too
+            self._failed(ValueError(f"a wait of {delay}"))
+            return None
+        return bucket, delay, window, probe == 1
+
+    async def wait(self, name: str, window: int, probe: bool, now: float) -> float | None:
+        """Seconds the turn taken in ``window`` still waits; None when the store failed or
+        forgot the bucket (the turn goes)."""
+        answer = await self._call(self._wait, ["", name, str(window), int(probe), repr(now)])
+        try:
+            delay = float(_text(answer))
+        except (TypeError, ValueError):
+            if answer not in (None, b"", ""):
+                self._failed(ValueError("an unexpected answer"))
+            return None
+        return delay if 0 <= delay < 1e7 else None
+
+    async def observe(
+        self,
+        route: str,
+        name: str | None,
+        window: int | None,
+        probe: bool,
+        sent: float,
+        received: float,
+        status: int,
+        limit: int,
+        period: float,
+        remaining: int | None,
+        reset: float | None,
+    ) -> None:
+        """Report an answer (times on the wall clock); the schedule in the store learns it."""
+        await self._call(
+            self._observe,
+            [
+                route,
+                name or "",
+                "" if window is None else str(window),
+                "1" if probe else "0",
+                repr(sent),
+                repr(received),
+                str(status),
+                str(limit),
+                repr(period),
+                "" if remaining is None else str(remaining),
+                "" if reset is None else repr(reset),
+                TTL_MS,
+            ],
+        )
+
+    async def aclose(self) -> None:
+        if self._owns:
+            await self._client.aclose()
+
+    async def _call(self, script: Any, args: list[object]) -> Any:
+        if not self.available:
+            return None
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                answer = await script(keys=[self.key], args=args)
+        except Exception as exc:  # noqa: BLE001 - any failure of the store: pace by ourselves
+            self._failed(exc)
+            return None
+        if not isinstance(answer, list | int | bytes | str):
+            self._failed(TypeError(f"an answer of type {type(answer).__name__}"))
+            return None
+        if self._retry_at is not None:
+            self._retry_at = None
+            logger.info("rate-limit store %s answers again: sharing its budget", self.location)
+        return answer
+
+    def _failed(self, exc: BaseException) -> None:
+        if self._retry_at is None:
+            # The error's kind only: a message could quote the URL with its password.
+            logger.warning(
+                "rate-limit store %s failed (%s); pacing in this process until it answers",
+                self.location,
+                type(exc).__name__,
+            )
+        self._retry_at = self._clock() + RETRY_EVERY
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"a bucket name of type {type(value).__name__}")
