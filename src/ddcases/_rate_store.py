@@ -49,9 +49,13 @@ local function f(x) return string.format('%.17g', x) end
 local h, route, name = KEYS[1], ARGV[1], ARGV[2]
 local function wait(lo, hi, period, window, probe, now)
   local begins = (window - 1) * period
+  if now >= lo + begins + period * (1 - GUARD) then return -1 end
   local latest = hi + begins
   if now >= latest then return 0 end
-  if probe == 1 then return math.max(0, begins + (lo + hi) / 2 - now) end
+  local middle = begins + (lo + hi) / 2
+  if probe == 1 then return math.max(0, middle - now) end
+  local look = middle + (hi - lo) / 4
+  if hi - lo > period * PROBE_WIDTH and now < look then return look - now end
   return latest - now
 end
 """
@@ -81,13 +85,14 @@ local probe = 0
 if used == 1 and now < hi + (tail - 1) * period and hi - lo > period * PROBE_WIDTH then
   probe = 1
 end
-local delay = wait(lo, hi, period, tail, probe, now)
+local delay = math.max(0, wait(lo, hi, period, tail, probe, now))
 return {name, f(delay), tail, probe}
 """
 )
 
 #: ARGV: route, bucket name, window, probe (0/1), now. Returns the seconds the turn still
-#: waits (answers since it was taken may have moved the window's start), '' if none is known.
+#: waits (answers since it was taken may have moved the window's start; -1: the window may be
+#: over), '' if the store knows no limit for the bucket.
 WAIT: Final = (
     _PRELUDE
     + """
@@ -254,8 +259,11 @@ class RateStore:
         if answer is None:
             return None
         try:
+            if not isinstance(answer, list):
+                raise TypeError(f"an answer of type {type(answer).__name__}")
             bucket = _text(answer[0])
             if len(answer) == 1:
+                self._answered()
                 return bucket
             delay, window, probe = float(answer[1]), int(answer[2]), int(answer[3])
         except (TypeError, ValueError, IndexError, KeyError) as exc:
@@ -264,19 +272,26 @@ class RateStore:
         if not 0 <= delay < 1e7:  # NaN too
             self._failed(ValueError(f"a wait of {delay}"))
             return None
+        self._answered()
         return bucket, delay, window, probe == 1
 
     async def wait(self, name: str, window: int, probe: bool, now: float) -> float | None:
-        """Seconds the turn taken in ``window`` still waits; None when the store failed or
-        forgot the bucket (the turn goes)."""
+        """Seconds the turn taken in ``window`` still waits (negative: the window may be over,
+        take another turn); None when the store failed or forgot the bucket (the turn goes)."""
         answer = await self._call(self._wait, ["", name, str(window), int(probe), repr(now)])
-        try:
-            delay = float(_text(answer))
-        except (TypeError, ValueError):
-            if answer not in (None, b"", ""):
-                self._failed(ValueError("an unexpected answer"))
+        if answer is None:
             return None
-        return delay if 0 <= delay < 1e7 else None
+        try:
+            text = _text(answer)
+            delay = float(text) if text else None
+        except (TypeError, ValueError) as exc:
+            self._failed(exc)
+            return None
+        if delay is not None and not -1 <= delay < 1e7:
+            self._failed(ValueError(f"a wait of {delay}"))
+            return None
+        self._answered()
+        return delay
 
     async def observe(
         self,
@@ -293,7 +308,7 @@ class RateStore:
         reset: float | None,
     ) -> None:
         """Report an answer (times on the wall clock); the schedule in the store learns it."""
-        await self._call(
+        answer = await self._call(
             self._observe,
             [
                 route,
@@ -310,6 +325,10 @@ class RateStore:
                 TTL_MS,
             ],
         )
+        if answer == 1:
+            self._answered()
+        elif answer is not None:
+            self._failed(ValueError("an unexpected answer"))
 
     async def aclose(self) -> None:
         if self._owns:
@@ -324,13 +343,13 @@ class RateStore:
         except Exception as exc:  # noqa: BLE001 - any failure of the store: pace by ourselves
             self._failed(exc)
             return None
-        if not isinstance(answer, list | int | bytes | str):
-            self._failed(TypeError(f"an answer of type {type(answer).__name__}"))
-            return None
+        return answer
+
+    def _answered(self) -> None:
+        """A well-formed answer came: the store is up (again)."""
         if self._retry_at is not None:
             self._retry_at = None
             logger.info("rate-limit store %s answers again: sharing its budget", self.location)
-        return answer
 
     def _failed(self, exc: BaseException) -> None:
         if self._retry_at is None:

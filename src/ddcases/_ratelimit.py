@@ -59,7 +59,7 @@ Sleep = Callable[[float], Awaitable[None]]
 # this is only reached by callers sending requests the generated client does not make).
 _MAX_ROUTES = 1024
 # How many times a turn from the shared store asks it again whether its window has begun.
-_RECHECKS = 3
+_RECHECKS = 8
 
 
 def finite(value: str | None) -> float | None:
@@ -225,27 +225,9 @@ class RateLimiter:
         try:
             store = self.store
             if store is not None and store.available:
-                if again is not None and again.shared:
-                    turn: tuple[str, float, int, bool] | str | None = (
-                        bucket.name or "",
-                        0.0,
-                        again.window,
-                        False,
-                    )
-                else:
-                    turn = await store.reserve(route, bucket.name, self._wall_clock())
-                if isinstance(turn, tuple):
-                    name, delay, window, probe = turn
-                    if again is not None:
-                        delay = await store.wait(name, window, False, self._wall_clock()) or 0.0
-                    if name and name != bucket.name:
-                        self._learn_route(route, name)  # this request stays counted here
-                    for _ in range(_RECHECKS):
-                        if not 0 < delay <= self.max_wait:
-                            break
-                        await self._wait(delay)
-                        delay = await store.wait(name, window, probe, self._wall_clock()) or 0.0
-                    return Ticket(window, probe, shared=True)
+                turn = await self._shared_turn(store, bucket, route, again)
+                if turn is not None:
+                    return turn
                 # The store knows no limit (yet, or any more) or failed: pace by ourselves.
             schedule = bucket.schedule
             if schedule is not None:
@@ -268,6 +250,33 @@ class RateLimiter:
         except BaseException:
             bucket.in_flight -= 1
             raise
+
+    async def _shared_turn(
+        self, store: RateStore, bucket: Bucket, route: str, again: Ticket | None
+    ) -> Ticket | None:
+        """A turn from the store, waited for; None when it has none to give (see acquire)."""
+        name = bucket.name or ""
+        if again is not None and again.shared:
+            window, probe = again.window, False
+            delay = await store.wait(name, window, probe, self._wall_clock())
+        else:
+            turn = await store.reserve(route, bucket.name, self._wall_clock())
+            if not isinstance(turn, tuple):
+                return None
+            name, delay, window, probe = turn
+            if name and name != bucket.name:
+                self._learn_route(route, name)  # this request stays counted where it is
+        for _ in range(_RECHECKS):
+            if delay is not None and delay < 0:  # the window may be over: another turn
+                turn = await store.reserve(route, name, self._wall_clock())
+                if not isinstance(turn, tuple):
+                    return None
+                name, delay, window, probe = turn
+            if delay is None or not 0 < delay <= self.max_wait:
+                break
+            await self._wait(delay)
+            delay = await store.wait(name, window, probe, self._wall_clock())
+        return Ticket(window, probe, shared=True)
 
     def release(self, bucket: Bucket) -> None:
         """The request counted by :meth:`acquire` ended without an answer (an error, a cancel)."""
