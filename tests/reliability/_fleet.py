@@ -118,7 +118,7 @@ class Event:
     done: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FleetResult:
     """What a fleet run did; see the module docstring. Seconds, from the common start."""
 
@@ -215,6 +215,9 @@ class FleetResult:
     def windows_from(self, seconds: float) -> list[Window]:
         """The windows that start at or after ``seconds`` (from the common start)."""
         return [w for w in self.windows if w.start >= seconds]
+
+    def __repr__(self) -> str:  # short, for assertion messages
+        return f"<FleetResult {self.summary()}>"
 
     def summary(self) -> str:
         store = "store" if self.store_url else "no store"
