@@ -71,12 +71,19 @@ class Run:
 
 
 def simulate(
-    service: Service, *, tasks: int, calls: int, latency: float = 0.002, seed: int = 0
+    service: Service,
+    *,
+    tasks: int,
+    calls: int,
+    processes: int = 1,
+    latency: float = 0.002,
+    seed: int = 0,
 ) -> Run:
     """``tasks`` tasks making ``calls`` calls each through one schedule (created from the first
-    answer, as the limiter does); a 429 takes a new turn. Returns what the service served."""
+    answer, as the limiter does); a 429 takes a new turn. With ``processes``, the tasks are
+    spread over that many schedules that share nothing. Returns what the service served."""
     rng = random.Random(seed)
-    schedule: WindowSchedule | None = None
+    schedules: list[WindowSchedule | None] = [None] * processes
     order = itertools.count()
     events: list[tuple[float, int, str, dict[str, object]]] = []
     durations: list[float] = []
@@ -89,18 +96,20 @@ def simulate(
     now = 0.0
     while events:
         now, _, kind, data = heapq.heappop(events)
+        process = data["task"] % processes  # type: ignore[operator]
+        schedule = schedules[process]
         if kind == "call":  # take a turn (or go, before anything is known)
             if schedule is None:
-                at(now, "send", **data, window=None, probe=False)
+                at(now, "send", **data, window=None, index=0, probe=False)
             else:
-                wait, window, probe = schedule.reserve(now)
-                at(now + wait, "due", **data, window=window, probe=probe)
+                wait, window, index, probe = schedule.reserve(now)
+                at(now + wait, "due", **data, window=window, index=index, probe=probe)
         elif kind == "due":  # the wait is over: ask again, as the limiter does
             assert schedule is not None
-            wait = schedule.wait(data["window"], data["probe"], now)  # type: ignore[arg-type]
+            wait = schedule.wait(data["window"], data["index"], data["probe"], now)  # type: ignore[arg-type]
             if wait < 0:  # stale: a new turn
-                wait, window, probe = schedule.reserve(now)
-                data = {**data, "window": window, "probe": probe}
+                wait, window, index, probe = schedule.reserve(now)
+                data = {**data, "window": window, "index": index, "probe": probe}
             at(now + wait, "send" if wait <= 0 else "due", **data)
         elif kind == "send":
             arrival = now + latency * (0.5 + rng.random())
@@ -111,12 +120,14 @@ def simulate(
             sent, status = data["sent"], data["status"]
             remaining, reset = data["remaining"], data["reset"]
             if schedule is None:
-                schedule = WindowSchedule.start(LIMIT, PERIOD, sent, now, status, remaining, reset)  # type: ignore[arg-type]
+                schedules[process] = WindowSchedule.start(
+                    LIMIT, PERIOD, sent, now, status, remaining, reset
+                )  # type: ignore[arg-type]
             else:
                 schedule.observe(data["window"], data["probe"], sent, now, status, remaining, reset)  # type: ignore[arg-type]
             task_data = {k: data[k] for k in ("task", "left", "began")}
             if status == 429 and data["probe"]:  # the probe's retry keeps its turn
-                at(now, "due", **task_data, window=data["window"], probe=False)
+                at(now, "due", **task_data, window=data["window"], index=data["index"], probe=False)
                 continue
             if status == 429:
                 at(now, "call", **task_data)
@@ -167,10 +178,10 @@ def test_the_longest_call_waits_at_most_two_windows_more_than_the_median() -> No
 def test_turns_are_handed_out_in_the_order_asked() -> None:
     schedule = WindowSchedule(LIMIT, PERIOD, lo=10.0, hi=10.001)
     turns = [schedule.reserve(10.5) for _ in range(3 * LIMIT + 1)]
-    windows = [window for _, window, _ in turns]
+    windows = [window for _, window, _, _ in turns]
     assert windows == sorted(windows)
     assert [windows.count(w) for w in sorted(set(windows))] == [LIMIT, LIMIT, LIMIT, 1]
-    waits = [wait for wait, _, _ in turns]
+    waits = [wait for wait, _, _, _ in turns]
     assert waits == sorted(waits)  # a later turn never goes before an earlier one
     assert waits[0] == 0  # the current window has room: at once
     assert waits[LIMIT] == pytest.approx(0.501)  # the next window's start, its latest bound
@@ -189,28 +200,28 @@ def test_a_whole_second_reset_bounds_the_end_to_within_a_period() -> None:
 def test_an_exact_reset_gives_the_end_at_once_and_no_probe_goes() -> None:
     schedule = WindowSchedule.start(LIMIT, PERIOD, 5.0, 5.002, 200, 0, 0.7305)
     assert schedule.hi - schedule.lo < PERIOD * PROBE_WIDTH
-    _, _, probe = schedule.reserve(5.01)
+    _, _, _, probe = schedule.reserve(5.01)
     assert not probe
 
 
 def test_a_probe_halves_the_uncertainty_whichever_window_it_lands_in() -> None:
     schedule = WindowSchedule(LIMIT, PERIOD, lo=0.0, hi=1.0)
     schedule.used = LIMIT
-    wait, window, probe = schedule.reserve(0.2)
+    wait, window, _, probe = schedule.reserve(0.2)
     assert (probe, window) == (True, 1)
     assert wait == pytest.approx(0.3)  # the middle of [0, 1]
     schedule.observe(window, True, 0.5, 0.502, 429, 0, 1.0)  # too early: the old window
     assert (schedule.lo, schedule.hi) == (0.5, 1.0)
     later = WindowSchedule(LIMIT, PERIOD, lo=0.0, hi=1.0)
     later.used = LIMIT
-    _, window, _ = later.reserve(0.2)
+    _, window, _, _ = later.reserve(0.2)
     later.observe(window, True, 0.5, 0.502, 200, LIMIT - 1, 1.0)  # the new window
     assert (later.lo, later.hi) == (0.0, 0.502)
 
 
 def test_answers_that_contradict_the_bounds_start_them_over() -> None:
     schedule = WindowSchedule(LIMIT, PERIOD, lo=0.9, hi=0.95)
-    _, window, _ = schedule.reserve(0.96)
+    _, window, _, _ = schedule.reserve(0.96)
     schedule.observe(window + 1, False, 1.5, 1.6, 200, 10, 1.0)  # a later window's earliest
     assert schedule.hi == pytest.approx(0.6)
     assert schedule.lo == pytest.approx(schedule.hi - PERIOD)

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from ._logs import logger
-from ._windows import GUARD, PROBE_WIDTH
+from ._windows import CROWDED_FOR, GUARD, NEVER, PROBE_WIDTH
 
 __all__ = ["OBSERVE", "RESERVE", "WAIT", "RateStore", "store_location"]
 
@@ -43,65 +43,81 @@ RETRY_EVERY: Final = 1.0
 TTL_MS: Final = 3_600_000
 
 _PRELUDE = f"""
-local GUARD, PROBE_WIDTH = {GUARD!r}, {PROBE_WIDTH!r}
-local FIELDS = {{'limit', 'period', 'lo', 'hi', 'hi_window', 'tail', 'used'}}
+local GUARD, PROBE_WIDTH, CROWDED_FOR = {GUARD!r}, {PROBE_WIDTH!r}, {CROWDED_FOR!r}
+local NEVER = {NEVER!r}
+local FIELDS = {{'limit', 'period', 'lo', 'hi', 'hi_window', 'tail', 'used', 'spent', 'crowded'}}
 local function f(x) return string.format('%.17g', x) end
 local h, route, name = KEYS[1], ARGV[1], ARGV[2]
-local function wait(lo, hi, period, window, probe, now)
+local function load(p)
+  local keys = {{}}
+  for i, field in ipairs(FIELDS) do keys[i] = p .. field end
+  local s = redis.call('HMGET', h, unpack(keys))
+  local v = {{}}
+  for i, field in ipairs(FIELDS) do v[field] = tonumber(s[i]) end
+  return v
+end
+local function save(p, v, ttl)
+  local args = {{}}
+  for _, field in ipairs(FIELDS) do
+    args[#args + 1] = p .. field
+    args[#args + 1] = f(v[field])
+  end
+  redis.call('HSET', h, unpack(args))
+  redis.call('PEXPIRE', h, ttl)
+end
+local function wait(v, window, index, probe, now)
+  local period = v.period
   local begins = (window - 1) * period
-  if now >= lo + begins + period * (1 - GUARD) then return -1 end
-  local latest = hi + begins
+  if window <= v.spent or now >= v.lo + begins + period * (1 - GUARD) then return -1 end
+  local latest = v.hi + begins
+  if index > 0 and v.crowded >= window - CROWDED_FOR then
+    latest = latest + index * math.max(0, period * (1 - GUARD) - (v.hi - v.lo)) / v.limit
+  end
   if now >= latest then return 0 end
-  local middle = begins + (lo + hi) / 2
+  local middle = begins + (v.lo + v.hi) / 2
   if probe == 1 then return math.max(0, middle - now) end
-  local look = middle + (hi - lo) / 4
-  if hi - lo > period * PROBE_WIDTH and now < look then return look - now end
+  local look = middle + (v.hi - v.lo) / 4
+  if v.hi - v.lo > period * PROBE_WIDTH and now < look then return look - now end
   return latest - now
 end
 """
 
-#: ARGV: route, bucket name ('' when the service named none yet), now. Returns {name} when the
-#: store knows no limit for the bucket, else {name, seconds to wait, window, probe (0/1)}.
+#: ARGV: route, bucket name ('' when the service named none yet), now, ttl in ms. Returns
+#: {{name}} when the store knows no limit for the bucket, else {{name, seconds to wait, window,
+#: place in the window, probe (0/1)}}.
 RESERVE: Final = (
     _PRELUDE
     + """
 if name == '' then name = redis.call('HGET', h, 'route:' .. route) or '' end
 local p = name .. '|'
-local s = redis.call('HMGET', h, p .. 'limit', p .. 'period', p .. 'lo', p .. 'hi', p .. 'tail',
-                     p .. 'used')
-if not s[1] then return {name} end
-local limit, period, lo, hi = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
-local tail, used, now = tonumber(s[5]), tonumber(s[6]), tonumber(ARGV[3])
-local current = math.floor((now + period * GUARD - lo) / period) + 1
-if tail < current then
-  tail, used = current, 0
-elseif used >= limit then
-  tail, used = tail + 1, 0
+local v = load(p)
+if not v.limit then return {name} end
+local now, period = tonumber(ARGV[3]), v.period
+local current = math.floor((now + period * GUARD - v.lo) / period) + 1
+if v.tail < current or v.used >= v.limit then
+  v.tail = math.max(current, v.tail + 1)
+  v.used = 0
 end
-used = used + 1
-redis.call('HSET', h, p .. 'tail', f(tail), p .. 'used', f(used))
-redis.call('PEXPIRE', h, ARGV[4])
+local index = v.used
+v.used = v.used + 1
+save(p, v, ARGV[4])
 local probe = 0
-if used == 1 and now < hi + (tail - 1) * period and hi - lo > period * PROBE_WIDTH then
+if index == 0 and now < v.hi + (v.tail - 1) * period and v.hi - v.lo > period * PROBE_WIDTH then
   probe = 1
 end
-local delay = math.max(0, wait(lo, hi, period, tail, probe, now))
-return {name, f(delay), tail, probe}
+return {name, f(math.max(0, wait(v, v.tail, index, probe, now))), v.tail, index, probe}
 """
 )
 
-#: ARGV: route, bucket name, window, probe (0/1), now. Returns the seconds the turn still
-#: waits (answers since it was taken may have moved the window's start; -1: the window may be
-#: over), '' if the store knows no limit for the bucket.
+#: ARGV: route, bucket name, window, place, probe (0/1), now. Returns the seconds the turn
+#: still waits (answers since it was taken may have moved the window's start; -1: stale, the
+#: window was spent or may be over), '' if the store knows no limit for the bucket.
 WAIT: Final = (
     _PRELUDE
     + """
-local p = name .. '|'
-local s = redis.call('HMGET', h, p .. 'period', p .. 'lo', p .. 'hi')
-if not s[1] then return '' end
-local delay = wait(tonumber(s[2]), tonumber(s[3]), tonumber(s[1]), tonumber(ARGV[3]),
-                   tonumber(ARGV[4]), tonumber(ARGV[5]))
-return f(delay)
+local v = load(name .. '|')
+if not v.limit then return '' end
+return f(wait(v, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])))
 """
 )
 
@@ -115,65 +131,63 @@ local p = name .. '|'
 local sent, received, status = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local limit, period = tonumber(ARGV[8]), tonumber(ARGV[9])
 local remaining, reset = tonumber(ARGV[10]), tonumber(ARGV[11])
-local keys = {}
-for i, field in ipairs(FIELDS) do keys[i] = p .. field end
-local s = redis.call('HMGET', h, unpack(keys))
-local lo, hi, hi_window, tail, used
+local v = load(p)
 
 local function learn_reset(window)
   if reset == nil or reset < 0 then return end
   local shift = window * period
   if reset == math.floor(reset) then
-    lo = math.max(lo, sent + reset - 1 - shift)
+    v.lo = math.max(v.lo, sent + reset - 1 - shift)
   else
-    lo = math.max(lo, sent + reset - shift)
-    if window >= hi_window then hi = math.min(hi, received + reset + 0.001 - shift) end
+    v.lo = math.max(v.lo, sent + reset - shift)
+    if window >= v.hi_window then v.hi = math.min(v.hi, received + reset + 0.001 - shift) end
   end
 end
 local function consistent()
-  if lo > hi then lo = hi - period end
+  if v.lo > v.hi then v.lo = v.hi - period end
 end
 
-if tonumber(s[1]) ~= limit or tonumber(s[2]) ~= period then
-  lo, hi, hi_window, tail = sent, received + period, 0, 0
+if v.limit ~= limit or v.period ~= period then
+  v = {limit = limit, period = period, lo = sent, hi = received + period, hi_window = 0,
+       tail = 0, spent = NEVER, crowded = 0}
   learn_reset(0)
   consistent()
-  if status == 429 or remaining == nil then used = limit else used = limit - remaining end
+  if status == 429 or remaining == nil then v.used = limit else v.used = limit - remaining end
+  save(p, v, ARGV[12])
+  return 1
+end
+local window = tonumber(ARGV[3])
+if window == nil then
+  window = math.floor((received - v.hi) / period) + 1
+  if window == v.tail and remaining ~= nil and status ~= 429 then
+    v.used = math.max(v.used, limit - remaining)
+  end
+elseif ARGV[4] == '1' and (status == 429 or remaining == nil or remaining < limit - 1) then
+  v.lo = math.max(v.lo, sent - (window - 1) * period)
+  if status ~= 429 and window == v.tail then v.used = v.used - 1 end
+  consistent()
 else
-  lo, hi, hi_window = tonumber(s[3]), tonumber(s[4]), tonumber(s[5])
-  tail, used = tonumber(s[6]), tonumber(s[7])
-  local window = tonumber(ARGV[3])
-  if window == nil then
-    window = math.floor((received - hi) / period) + 1
-    if window == tail and remaining ~= nil and status ~= 429 then
-      used = math.max(used, limit - remaining)
+  local spent = status == 429 or remaining == 0
+  if spent then
+    if (window == v.tail and v.used < limit) or status == 429 then
+      v.crowded = math.max(v.crowded, window)
     end
-  elseif ARGV[4] == '1' and (status == 429 or remaining == nil or remaining < limit - 1) then
-    lo = math.max(lo, sent - (window - 1) * period)
-    if status ~= 429 and window == tail then used = used - 1 end
-    consistent()
-  elseif status == 429 then
-    if window == tail then used = limit end
-  else
+    v.spent = math.max(v.spent, window)
+    if window == v.tail then v.used = limit end
+  end
+  if status ~= 429 then
     local bound = received - (window - 1) * period
-    if window > hi_window then
-      hi, hi_window = bound, window
-    elseif window == hi_window and bound < hi then
-      hi = bound
+    if window > v.hi_window then
+      v.hi, v.hi_window = bound, window
+    elseif window == v.hi_window and bound < v.hi then
+      v.hi = bound
     end
     learn_reset(window)
-    if window == tail and remaining ~= nil then used = math.max(used, limit - remaining) end
+    if window == v.tail and remaining ~= nil then v.used = math.max(v.used, limit - remaining) end
     consistent()
   end
 end
-local values = {limit, period, lo, hi, hi_window, tail, used}
-local args = {}
-for i, field in ipairs(FIELDS) do
-  args[#args + 1] = p .. field
-  args[#args + 1] = f(values[i])
-end
-redis.call('HSET', h, unpack(args))
-redis.call('PEXPIRE', h, ARGV[12])
+save(p, v, ARGV[12])
 return 1
 """
 )
@@ -251,8 +265,9 @@ class RateStore:
 
     async def reserve(
         self, route: str, name: str | None, now: float
-    ) -> tuple[str, float, int, bool] | str | None:
-        """A turn for ``route``'s bucket: ``(bucket name, seconds to wait, window, probe)``;
+    ) -> tuple[str, float, int, int, bool] | str | None:
+        """A turn for ``route``'s bucket: ``(bucket name, seconds to wait, window, place in the
+        window, probe)``;
         the bucket's name alone when the store knows no limit for it; None when the store
         failed (the caller paces by itself)."""
         answer = await self._call(self._reserve, [route, name or "", repr(now), TTL_MS])
@@ -265,7 +280,8 @@ class RateStore:
             if len(answer) == 1:
                 self._answered()
                 return bucket
-            delay, window, probe = float(answer[1]), int(answer[2]), int(answer[3])
+            delay, window, index = float(answer[1]), int(answer[2]), int(answer[3])
+            probe = int(answer[4])
         except (TypeError, ValueError, IndexError, KeyError) as exc:
             self._failed(exc)
             return None
@@ -273,12 +289,15 @@ class RateStore:
             self._failed(ValueError(f"a wait of {delay}"))
             return None
         self._answered()
-        return bucket, delay, window, probe == 1
+        return bucket, delay, window, index, probe == 1
 
-    async def wait(self, name: str, window: int, probe: bool, now: float) -> float | None:
+    async def wait(
+        self, name: str, window: int, index: int, probe: bool, now: float
+    ) -> float | None:
         """Seconds the turn taken in ``window`` still waits (negative: the window may be over,
         take another turn); None when the store failed or forgot the bucket (the turn goes)."""
-        answer = await self._call(self._wait, ["", name, str(window), int(probe), repr(now)])
+        args = ["", name, str(window), str(index), int(probe), repr(now)]
+        answer = await self._call(self._wait, args)
         if answer is None:
             return None
         try:

@@ -120,9 +120,10 @@ class RateLimitInfo:
 
 @dataclass(frozen=True, slots=True)
 class Ticket:
-    """A request's turn: the window it was reserved in, whether it probes, and from where."""
+    """A request's turn: its window and place in it, whether it probes, and from where."""
 
     window: int
+    index: int
     probe: bool
     #: True when the turn came from the shared store, False from this process's schedule.
     shared: bool
@@ -231,19 +232,18 @@ class RateLimiter:
                 # The store knows no limit (yet, or any more) or failed: pace by ourselves.
             schedule = bucket.schedule
             if schedule is not None:
+                now = self._clock()
                 if again is not None and not again.shared:
-                    window, probe = again.window, False
-                    delay = schedule.wait(window, probe, self._clock())
-                    if delay < 0:
-                        delay, window, probe = schedule.reserve(self._clock())
-                else:
-                    delay, window, probe = schedule.reserve(self._clock())
+                    window, index, probe = again.window, again.index, False
+                    delay = schedule.wait(window, index, probe, now)
+                if again is None or again.shared or delay < 0:
+                    delay, window, index, probe = schedule.reserve(now)
                 while 0 < delay <= self.max_wait and bucket.schedule is schedule:
                     await self._wait(delay)
-                    delay = schedule.wait(window, probe, self._clock())
-                    if delay < 0:  # the window may be over before the request arrives
-                        delay, window, probe = schedule.reserve(self._clock())
-                return Ticket(window, probe, shared=False)
+                    delay = schedule.wait(window, index, probe, self._clock())
+                    if delay < 0:  # stale: the window was spent or may be over
+                        delay, window, index, probe = schedule.reserve(self._clock())
+                return Ticket(window, index, probe, shared=False)
             if bucket.paced:
                 await self._wait_turn(bucket)
             return None
@@ -257,26 +257,26 @@ class RateLimiter:
         """A turn from the store, waited for; None when it has none to give (see acquire)."""
         name = bucket.name or ""
         if again is not None and again.shared:
-            window, probe = again.window, False
-            delay = await store.wait(name, window, probe, self._wall_clock())
+            window, index, probe = again.window, again.index, False
+            delay = await store.wait(name, window, index, probe, self._wall_clock())
         else:
             turn = await store.reserve(route, bucket.name, self._wall_clock())
             if not isinstance(turn, tuple):
                 return None
-            name, delay, window, probe = turn
+            name, delay, window, index, probe = turn
             if name and name != bucket.name:
                 self._learn_route(route, name)  # this request stays counted where it is
         for _ in range(_RECHECKS):
-            if delay is not None and delay < 0:  # the window may be over: another turn
+            if delay is not None and delay < 0:  # stale: the window was spent or may be over
                 turn = await store.reserve(route, name, self._wall_clock())
                 if not isinstance(turn, tuple):
                     return None
-                name, delay, window, probe = turn
+                name, delay, window, index, probe = turn
             if delay is None or not 0 < delay <= self.max_wait:
                 break
             await self._wait(delay)
-            delay = await store.wait(name, window, probe, self._wall_clock())
-        return Ticket(window, probe, shared=True)
+            delay = await store.wait(name, window, index, probe, self._wall_clock())
+        return Ticket(window, index, probe, shared=True)
 
     def release(self, bucket: Bucket) -> None:
         """The request counted by :meth:`acquire` ended without an answer (an error, a cancel)."""

@@ -37,13 +37,17 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["GUARD", "PROBE_WIDTH", "WindowSchedule"]
+__all__ = ["CROWDED_FOR", "GUARD", "NEVER", "PROBE_WIDTH", "WindowSchedule"]
 
 #: Fraction of a period before a window's earliest possible end from which no request is sent
 #: in that window: it could arrive after the end, in a window already counted full.
 GUARD = 0.01
 #: Probes go while a window's start is known less precisely than this fraction of a period.
 PROBE_WIDTH = 0.02
+#: A window number before any (the spent and crowded window when there is none yet).
+NEVER = -(2**53)
+#: Windows after a crowded one in which turns stay spread out.
+CROWDED_FOR = 3
 #: How much later than ``received + Reset`` an exact (fractional) ``Reset`` may put the end.
 _EXACT_SLACK = 0.001
 
@@ -52,11 +56,21 @@ class WindowSchedule:
     """When requests of one bucket may go, for a service allowing ``limit`` per ``period``.
 
     Built from the first answer carrying the limit (:meth:`start`); then :meth:`reserve`
-    before each request and :meth:`observe` with each answer. Times are seconds on any one
-    clock; nothing here sleeps or reads a clock.
+    before each request, :meth:`wait` when its wait is over, and :meth:`observe` with each
+    answer. Times are seconds on any one clock; nothing here sleeps or reads a clock.
     """
 
-    __slots__ = ("hi", "hi_window", "limit", "lo", "period", "tail", "used")
+    __slots__ = (
+        "crowded",
+        "hi",
+        "hi_window",
+        "limit",
+        "lo",
+        "period",
+        "spent",
+        "tail",
+        "used",
+    )
 
     def __init__(self, limit: int, period: float, lo: float, hi: float) -> None:
         self.limit = limit
@@ -66,9 +80,17 @@ class WindowSchedule:
         self.hi = hi
         #: The window whose earliest answer set ``hi``.
         self.hi_window = 0
-        #: The window being filled, and how many reservations it holds.
+        #: The window being filled, and how many turns it holds.
         self.tail = 0
         self.used = 0
+        #: The last window the service said was spent (a 429, or ``Remaining: 0``): its turns
+        #: not yet taken are stale.
+        self.spent = NEVER
+        #: The last window others spent part of (it ran out before our turns in it did).
+        #: For ``CROWDED_FOR`` windows after it, the turns of a window do not go together but
+        #: spread over the part of it surely in the window, so that every client sharing the
+        #: budget unseen (processes without a shared store) sees it run out in time to stop.
+        self.crowded = NEVER
 
     @classmethod
     def start(
@@ -86,6 +108,8 @@ class WindowSchedule:
         schedule._learn_reset(0, sent, received, reset)
         schedule._consistent()
         schedule.used = limit if status == 429 or remaining is None else limit - remaining
+        # Until windows show that nobody else draws on the budget, spread the turns out.
+        schedule.crowded = 0
         return schedule
 
     def __repr__(self) -> str:
@@ -95,33 +119,37 @@ class WindowSchedule:
             f"holds {self.used}>"
         )
 
-    def reserve(self, now: float) -> tuple[float, int, bool]:
-        """Take the next turn: ``(seconds to wait, its window, whether it is a probe)``.
-        Ask :meth:`wait` again when the wait is over: answers since may have moved the start."""
+    def reserve(self, now: float) -> tuple[float, int, int, bool]:
+        """Take the next turn: ``(seconds to wait, its window, its place in the window,
+        whether it is a probe)``. Ask :meth:`wait` again when the wait is over."""
         period = self.period
         current = math.floor((now + period * GUARD - self.lo) / period) + 1
-        if self.tail < current:
-            self.tail, self.used = current, 0
-        elif self.used >= self.limit:
-            self.tail, self.used = self.tail + 1, 0
+        if self.tail < current or self.used >= self.limit:
+            self.tail = max(current, self.tail + 1)
+            self.used = 0
+        index = self.used
         self.used += 1
         probe = (
-            self.used == 1
+            index == 0
             and now < self.hi + (self.tail - 1) * period
             and self.hi - self.lo > period * PROBE_WIDTH
         )
-        return max(0.0, self.wait(self.tail, probe, now)), self.tail, probe
+        return max(0.0, self.wait(self.tail, index, probe, now)), self.tail, index, probe
 
-    def wait(self, window: int, probe: bool, now: float) -> float:
-        """Seconds until a turn in ``window`` may go: none once the window has surely begun;
-        a probe goes at the middle of the uncertainty about its start, the others at its end,
-        looking again once the probe may have answered (it can move the start earlier).
-        Negative when the window may be over: the turn is stale, take another."""
+    def wait(self, window: int, index: int, probe: bool, now: float) -> float:
+        """Seconds until the turn ``index`` of ``window`` may go: none once the window has
+        surely begun (plus ``index`` gaps); a probe goes at the middle of the uncertainty
+        about the start, the others at its end, looking again once the probe may have
+        answered (it can move the start earlier). Negative when the turn is stale (the window
+        was spent, or may be over before it arrives): take another."""
         period = self.period
         begins = (window - 1) * period
-        if now >= self.lo + begins + period * (1 - GUARD):
+        if window <= self.spent or now >= self.lo + begins + period * (1 - GUARD):
             return -1.0
         latest = self.hi + begins
+        if index and self.crowded >= window - CROWDED_FOR:
+            spread = period * (1 - GUARD) - (self.hi - self.lo)
+            latest += index * max(0.0, spread) / self.limit
         if now >= latest:
             return 0.0
         middle = begins + (self.lo + self.hi) / 2
@@ -158,10 +186,15 @@ class WindowSchedule:
                 self.used -= 1
             self._consistent()
             return
-        if status == 429:
+        if status == 429 or remaining == 0:
+            # The window is spent. Before our turns in it were, if others spend it too.
+            if (window == self.tail and self.used < self.limit) or status == 429:
+                self.crowded = max(self.crowded, window)
+            self.spent = max(self.spent, window)
             if window == self.tail:
-                self.used = self.limit  # spent by someone else: no more turns in it
-            return
+                self.used = self.limit
+            if status == 429:
+                return
         # The window began before this answer arrived, so it ends within a period of it.
         bound = received - (window - 1) * period
         if window > self.hi_window:

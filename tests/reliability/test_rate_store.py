@@ -46,21 +46,22 @@ async def test_the_lua_scripts_give_the_schedules_answers(redis_server: RedisSer
             python = WindowSchedule.start(LIMIT, PERIOD, *first)
             args = ["r", "b", "", "0", *map(repr, first[:2]), first[2], LIMIT, repr(PERIOD)]
             await observe(keys=[key], args=[*args, first[3], repr(first[4]), 60_000])
-            turns: list[tuple[int, bool]] = []
+            turns: list[tuple[int, int, bool]] = []
             for _ in range(300):
                 now += rng.expovariate(200)
                 step = rng.random()
                 if step < 0.5 or not turns:
                     expected = python.reserve(now)
                     got = await reserve(keys=[key], args=["r", "b", repr(now), 60_000])
-                    assert (float(got[1]), got[2], bool(got[3])) == expected
+                    assert (float(got[1]), got[2], got[3], bool(got[4])) == expected
                     turns.append(expected[1:])
                 elif step < 0.7:
-                    window, probe = rng.choice(turns)
-                    got = await wait(keys=[key], args=["r", "b", window, int(probe), repr(now)])
-                    assert float(got) == python.wait(window, probe, now)
+                    window, index, probe = rng.choice(turns)
+                    args = ["r", "b", window, index, int(probe), repr(now)]
+                    got = await wait(keys=[key], args=args)
+                    assert float(got) == python.wait(window, index, probe, now)
                 else:
-                    window, probe = rng.choice([*turns, (None, False)])
+                    window, _, probe = rng.choice([*turns, (None, 0, False)])
                     sent = now - rng.random() * 0.01
                     status = 429 if rng.random() < 0.2 else 200
                     remaining = rng.choice([None, 0, rng.randrange(LIMIT), LIMIT - 1])
@@ -87,6 +88,10 @@ async def test_the_lua_scripts_give_the_schedules_answers(redis_server: RedisSer
                     assert _field(raw, "lo") == python.lo
                     assert _field(raw, "hi") == python.hi
                     assert (_field(raw, "tail"), _field(raw, "used")) == (python.tail, python.used)
+                    assert (_field(raw, "spent"), _field(raw, "crowded")) == (
+                        python.spent,
+                        python.crowded,
+                    )
     finally:
         await client.aclose()
 
