@@ -6,8 +6,8 @@ Datadog limits per organisation (API key), so N processes with the same key shar
 windows are) in this process's event loop, starts ``processes`` worker processes of this file,
 lets them all start at one instant (each says "ready" once its client is built and warmed up by
 one search, a bucket the server does not limit; the parent then hands them a common start a
-moment ahead), and collects each one's JSON result: how long each call took, the exceptions
-that reached the caller, when it started and ended. Each
+moment ahead, or starts them ``stagger`` seconds apart), and collects each one's JSON result:
+how long each call took, the exceptions that reached the caller, when it started and ended. Each
 worker runs ``tasks`` asyncio tasks, each making ``total / (processes * tasks)`` sequential
 ``dd.cases.get("SEC-1")`` calls, with generous retries (``max_retries=10``,
 ``max_rate_limit_wait=60``). With ``store_url``, workers pass ``rate_limit_store=store_url`` to
@@ -315,11 +315,15 @@ async def fleet(
     store_url: str | None = None,
     schedule: Sequence[tuple[float, str, Action]] = (),
     aligned: bool = True,
+    stagger: float = 0.0,
     give_up_after: float = 300.0,
 ) -> FleetResult:
     """Run the fleet once (see the module docstring). ``schedule``: (seconds after the common
     start, label, action) each; ``aligned`` False: the server's windows roll instead;
-    ``give_up_after`` seconds bound the whole run (workers are then killed)."""
+    ``stagger``: worker i starts ``i * stagger`` seconds after the common start instead of
+    with it (as processes do that start when they are ready: each newcomer's first burst then
+    lands in a window the others are using); ``give_up_after`` seconds bound the whole run
+    (workers are then killed)."""
     calls, rest = divmod(total, processes * tasks)
     if rest or not calls:
         raise ValueError(f"{total} calls do not split evenly over {processes} x {tasks} tasks")
@@ -355,9 +359,9 @@ async def fleet(
                     await _setup_failed(children, ready, stderr, store_url)
                 started = time.time() + _LEAD
                 origin = time.monotonic() + _LEAD
-                for child in children:
+                for i, child in enumerate(children):
                     assert child.stdin is not None
-                    child.stdin.write(f"{started!r}\n".encode())
+                    child.stdin.write(f"{started + i * stagger!r}\n".encode())
                     await child.stdin.drain()
                     child.stdin.close()
                 actions = [
@@ -509,6 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--tasks", type=int, default=50)
     run.add_argument("--store")
     run.add_argument("--rolling", action="store_true", help="windows roll instead of aligning")
+    run.add_argument("--stagger", type=float, default=0.0, help="seconds between worker starts")
     args = parser.parse_args(argv)
     if args.command == "worker":
         return asyncio.run(_work(args.url, args.tasks, args.calls, args.store))
@@ -518,6 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tasks=args.tasks,
         store_url=args.store,
         aligned=not args.rolling,
+        stagger=args.stagger,
     )
     print(result.summary())
     for error in result.errors[:5]:
