@@ -68,7 +68,11 @@ end
 local function wait(v, window, index, probe, now)
   local period = v.period
   local begins = (window - 1) * period
-  if window <= v.spent or now >= v.lo + begins + period * (1 - GUARD) then return -1 end
+  if window <= v.spent then
+    v.crowded = math.max(v.crowded, window)
+    return -1
+  end
+  if now >= v.lo + begins + period * (1 - GUARD) then return -1 end
   local latest = v.hi + begins
   if index > 0 and v.crowded >= window - CROWDED_FOR then
     latest = latest + index * math.max(0, period * (1 - GUARD) - (v.hi - v.lo)) / v.limit
@@ -115,9 +119,13 @@ return {name, f(math.max(0, wait(v, v.tail, index, probe, now))), v.tail, index,
 WAIT: Final = (
     _PRELUDE
     + """
-local v = load(name .. '|')
+local p = name .. '|'
+local v = load(p)
 if not v.limit then return '' end
-return f(wait(v, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])))
+local crowded = v.crowded
+local delay = wait(v, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))
+if v.crowded ~= crowded then redis.call('HSET', h, p .. 'crowded', f(v.crowded)) end
+return f(delay)
 """
 )
 
@@ -149,7 +157,7 @@ end
 
 if v.limit ~= limit or v.period ~= period then
   v = {limit = limit, period = period, lo = sent, hi = received + period, hi_window = 0,
-       tail = 0, spent = NEVER, crowded = 0}
+       tail = 0, spent = NEVER, crowded = NEVER}
   learn_reset(0)
   consistent()
   if status == 429 or remaining == nil then v.used = limit else v.used = limit - remaining end

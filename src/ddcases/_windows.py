@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["CROWDED_FOR", "GUARD", "NEVER", "PROBE_WIDTH", "WindowSchedule"]
+__all__ = ["CROWDED_FOR", "CROWDED_START", "GUARD", "NEVER", "PROBE_WIDTH", "WindowSchedule"]
 
 #: Fraction of a period before a window's earliest possible end from which no request is sent
 #: in that window: it could arrive after the end, in a window already counted full.
@@ -46,8 +46,11 @@ GUARD = 0.01
 PROBE_WIDTH = 0.02
 #: A window number before any (the spent and crowded window when there is none yet).
 NEVER = -(2**53)
-#: Windows after a crowded one in which turns stay spread out.
-CROWDED_FOR = 3
+#: Windows after a crowded one in which turns stay spread out (a process that bursts while
+#: others spread sees no sign of them: it would take their windows).
+CROWDED_FOR = 30
+#: The crowded window a process's schedule starts with: its first 3 windows spread out.
+CROWDED_START = 3 - CROWDED_FOR
 #: How much later than ``received + Reset`` an exact (fractional) ``Reset`` may put the end.
 _EXACT_SLACK = 0.001
 
@@ -102,14 +105,17 @@ class WindowSchedule:
         status: int,
         remaining: int | None,
         reset: float | None,
+        crowded: int = CROWDED_START,
     ) -> WindowSchedule:
-        """The schedule known from one answer, which lies in window 0."""
+        """The schedule known from one answer, which lies in window 0. ``crowded``: the window
+        taken as the last crowded one; by default a process spreads its first windows' turns,
+        since it cannot know yet whether others share the budget (a shared store, which sees
+        every process, starts with ``NEVER``)."""
         schedule = cls(limit, period, sent, received + period)
         schedule._learn_reset(0, sent, received, reset)
         schedule._consistent()
         schedule.used = limit if status == 429 or remaining is None else limit - remaining
-        # Until windows show that nobody else draws on the budget, spread the turns out.
-        schedule.crowded = 0
+        schedule.crowded = crowded
         return schedule
 
     def __repr__(self) -> str:
@@ -141,10 +147,15 @@ class WindowSchedule:
         surely begun (plus ``index`` gaps); a probe goes at the middle of the uncertainty
         about the start, the others at its end, looking again once the probe may have
         answered (it can move the start earlier). Negative when the turn is stale (the window
-        was spent, or may be over before it arrives): take another."""
+        was spent, which shows others spend it too, or may be over before the turn arrives):
+        take another."""
         period = self.period
         begins = (window - 1) * period
-        if window <= self.spent or now >= self.lo + begins + period * (1 - GUARD):
+        if window <= self.spent:
+            # Spent before this turn of ours: others draw on the budget too.
+            self.crowded = max(self.crowded, window)
+            return -1.0
+        if now >= self.lo + begins + period * (1 - GUARD):
             return -1.0
         latest = self.hi + begins
         if index and self.crowded >= window - CROWDED_FOR:

@@ -18,7 +18,7 @@ import redis.asyncio as aioredis
 
 from ddcases import CaseManagement
 from ddcases._rate_store import OBSERVE, RESERVE, WAIT, RateStore, organisation_key
-from ddcases._windows import WindowSchedule
+from ddcases._windows import NEVER, WindowSchedule
 
 from ._fault_server import within
 from ._helpers import API_KEY, APP_KEY
@@ -43,7 +43,7 @@ async def test_the_lua_scripts_give_the_schedules_answers(redis_server: RedisSer
             key = f"conformance:{seed}"
             now = WALL + rng.random()
             first = (now, now + 0.002, rng.choice([200, 429]), rng.randrange(LIMIT), 1.0)
-            python = WindowSchedule.start(LIMIT, PERIOD, *first)
+            python = WindowSchedule.start(LIMIT, PERIOD, *first, crowded=NEVER)
             args = ["r", "b", "", "0", *map(repr, first[:2]), first[2], LIMIT, repr(PERIOD)]
             await observe(keys=[key], args=[*args, first[3], repr(first[4]), 60_000])
             turns: list[tuple[int, int, bool]] = []
