@@ -130,7 +130,9 @@ return f(delay)
 )
 
 #: ARGV: route, bucket name, window ('' when sent unreserved), probe ('1'/'0'), sent,
-#: received, status, limit, period, remaining (''), reset (''), ttl in ms. Returns 1.
+#: received, status, limit, period, remaining (''), reset (''), ttl in ms, and the bounds of
+#: window 0's end as the reporting process knows them ('' ''), taken when the store knows no
+#: windows for the bucket. Returns 1.
 OBSERVE: Final = (
     _PRELUDE
     + """
@@ -158,9 +160,15 @@ end
 if v.limit ~= limit or v.period ~= period then
   v = {limit = limit, period = period, lo = sent, hi = received + period, hi_window = 0,
        tail = 0, spent = NEVER, crowded = NEVER}
-  learn_reset(0)
-  consistent()
-  if status == 429 or remaining == nil then v.used = limit else v.used = limit - remaining end
+  local seed_lo, seed_hi = tonumber(ARGV[13]), tonumber(ARGV[14])
+  if seed_lo and seed_hi and seed_lo <= seed_hi then
+    -- the windows as the reporting process knows them; nothing of theirs is counted yet
+    v.lo, v.hi, v.used = seed_lo, seed_hi, 0
+  else
+    learn_reset(0)
+    consistent()
+    if status == 429 or remaining == nil then v.used = limit else v.used = limit - remaining end
+  end
   save(p, v, ARGV[12])
   return 1
 end
@@ -286,8 +294,7 @@ class RateStore:
                 raise TypeError(f"an answer of type {type(answer).__name__}")
             bucket = _text(answer[0])
             if len(answer) == 1:
-                self._answered()
-                return bucket
+                return bucket  # (not proof enough that the store is back)
             delay, window, index = float(answer[1]), int(answer[2]), int(answer[3])
             probe = int(answer[4])
         except (TypeError, ValueError, IndexError, KeyError) as exc:
@@ -333,8 +340,10 @@ class RateStore:
         period: float,
         remaining: int | None,
         reset: float | None,
+        bounds: tuple[float, float] | None = None,
     ) -> None:
-        """Report an answer (times on the wall clock); the schedule in the store learns it."""
+        """Report an answer (times on the wall clock); the schedule in the store learns it.
+        ``bounds``: where this process knows window 0 to end, should the store know nothing."""
         answer = await self._call(
             self._observe,
             [
@@ -350,6 +359,8 @@ class RateStore:
                 "" if remaining is None else str(remaining),
                 "" if reset is None else repr(reset),
                 TTL_MS,
+                "" if bounds is None else repr(bounds[0]),
+                "" if bounds is None else repr(bounds[1]),
             ],
         )
         if answer == 1:

@@ -224,32 +224,51 @@ class RateLimiter:
         probe that drew a 429, kept by its retry (it goes with the rest of its window)."""
         bucket.in_flight += 1
         try:
-            store = self.store
-            if store is not None and store.available:
-                turn = await self._shared_turn(store, bucket, route, again)
+            while True:
+                store = self.store
+                if store is not None and store.available:
+                    turn = await self._shared_turn(store, bucket, route, again)
+                    if turn is not None:
+                        return turn
+                    # The store knows no limit (yet, or any more) or failed: pace by ourselves.
+                schedule = bucket.schedule
+                if schedule is None:
+                    break
+                turn = await self._local_turn(schedule, bucket, again)
                 if turn is not None:
                     return turn
-                # The store knows no limit (yet, or any more) or failed: pace by ourselves.
-            schedule = bucket.schedule
-            if schedule is not None:
-                now = self._clock()
-                if again is not None and not again.shared:
-                    window, index, probe = again.window, again.index, False
-                    delay = schedule.wait(window, index, probe, now)
-                if again is None or again.shared or delay < 0:
-                    delay, window, index, probe = schedule.reserve(now)
-                while 0 < delay <= self.max_wait and bucket.schedule is schedule:
-                    await self._wait(delay)
-                    delay = schedule.wait(window, index, probe, self._clock())
-                    if delay < 0:  # stale: the window was spent or may be over
-                        delay, window, index, probe = schedule.reserve(self._clock())
-                return Ticket(window, index, probe, shared=False)
+                # The store is due another try (it may be back): ask it for a turn.
             if bucket.paced:
                 await self._wait_turn(bucket)
             return None
         except BaseException:
             bucket.in_flight -= 1
             raise
+
+    async def _local_turn(
+        self, schedule: WindowSchedule, bucket: Bucket, again: Ticket | None
+    ) -> Ticket | None:
+        """A turn from this process's schedule, waited for; None when, while waiting, the
+        fleet's store became due another try."""
+        store = self.store
+        now = self._clock()
+        if store is not None:
+            # Pacing by ourselves while the fleet's store fails: others share the budget
+            # unseen, so spread the turns out from the start.
+            schedule.crowded = max(schedule.crowded, schedule.tail)
+        if again is not None and not again.shared:
+            window, index, probe = again.window, again.index, False
+            delay = schedule.wait(window, index, probe, now)
+        if again is None or again.shared or delay < 0:
+            delay, window, index, probe = schedule.reserve(now)
+        while 0 < delay <= self.max_wait and bucket.schedule is schedule:
+            await self._wait(delay)
+            if store is not None and store.available:
+                return None
+            delay = schedule.wait(window, index, probe, self._clock())
+            if delay < 0:  # stale: the window was spent or may be over
+                delay, window, index, probe = schedule.reserve(self._clock())
+        return Ticket(window, index, probe, shared=False)
 
     async def _shared_turn(
         self, store: RateStore, bucket: Bucket, route: str, again: Ticket | None
@@ -334,11 +353,15 @@ class RateLimiter:
                 return None
             bucket.reported = ticket.window
         skew = self._wall_clock() - now
+        shared = ticket is not None and ticket.shared
+        # An answer to a turn of our own tells the store the windows as we know them, in case
+        # it knows none (it was restarted, or is new): better than one answer's.
+        local_schedule = None if shared else bucket.schedule
         return store.observe(
             route,
             bucket.name,
-            None if ticket is None or not ticket.shared else ticket.window,
-            ticket is not None and ticket.shared and ticket.probe,
+            ticket.window if ticket is not None and shared else None,
+            shared and ticket is not None and ticket.probe,
             sent + skew,
             now + skew,
             status,
@@ -346,6 +369,9 @@ class RateLimiter:
             period,
             info.remaining,
             info.reset,
+            None
+            if local_schedule is None
+            else (local_schedule.lo + skew, local_schedule.hi + skew),
         )
 
     def _observe_partial(

@@ -9,8 +9,8 @@ on a grid from the first request; ``_fleet``), P worker processes x 50 tasks mak
   after the first window (whose burst no client can avoid, knowing no limit yet), at most one in
   any window, no call lost;
 * the store killed 5 s into the run at P = 4 and started again 4 s later: no call lost, no
-  exception reaches the caller; 429s may come while it is down, but from two windows after it is
-  back, at most one per window;
+  exception reaches the caller; 429s may come while it is down (each process paces alone, turns
+  spread out), but from three windows after it is back, at most one per window;
 * one process without a store uses the windows in full: within 5 % of the 16 s the limit allows.
 
 Each run takes ~17 s (1,600 calls at 100 a second); ``pytest -s`` prints the figures.
@@ -66,8 +66,10 @@ async def test_the_store_killed_mid_run_loses_no_call_and_pacing_recovers(
     assert result.lost == 0
     down_since_up = result.outage()
     assert down_since_up is not None
-    recovered = result.windows_from(down_since_up[1] + 2 * PERIOD)
-    assert recovered, "the run ended before the store had been back for two windows"
+    # Turns taken by each process alone while the store was down play out for up to two
+    # windows more (a process tries the store again within a second).
+    recovered = result.windows_from(down_since_up[1] + 3 * PERIOD)
+    assert recovered, "the run ended before the store had been back for three windows"
     assert max(w.limited for w in recovered) <= 1, [w.limited for w in recovered]
 
 

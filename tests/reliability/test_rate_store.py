@@ -252,7 +252,9 @@ async def test_the_store_is_taken_back_when_it_answers_again(
         assert await store.reserve("GetCase", None, WALL) is None  # not tried before its time
         clock[0] += 1.01
         assert store.available
-        assert await store.reserve("GetCase", None, WALL) == ""  # back: knows nothing yet
+        assert await store.reserve("GetCase", None, WALL) == ""  # up: knows nothing yet
+        await store.observe("GetCase", None, None, False, WALL, WALL + 0.01, 200, 100, 1.0, 99, 1.0)
+        assert await store.reserve("GetCase", None, WALL + 0.02) is not None  # learnt
     finally:
         await store.aclose()
     messages = [r.getMessage() for r in caplog.records if "rate-limit store" in r.getMessage()]
