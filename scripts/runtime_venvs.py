@@ -29,6 +29,7 @@ OPTIONAL = {
     "orjson": ("orjson",),
     "aiohttp": ("aiohttp",),
     "emulator": ("starlette", "uvicorn", "pydantic"),
+    "redis": ("redis",),
 }
 # What a user's tests need to use the vendored pytest plugin.
 TEST_TOOLS = ("pytest", "pytest-asyncio")

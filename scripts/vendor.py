@@ -94,7 +94,17 @@ def rewrite(text: str, file_pkg: tuple[str, ...], name: str) -> str:
 # a per-file mypy configuration, so the user's `mypy --strict` passes whether or not it is
 # installed (issue 18 item 5). Installed, the options change nothing: its types are known.
 OPTIONAL_PACKAGES = frozenset(
-    {"aiohttp", "yarl", "orjson", "starlette", "uvicorn", "pydantic", "pytest", "pytest_asyncio"}
+    {
+        "aiohttp",
+        "yarl",
+        "orjson",
+        "starlette",
+        "uvicorn",
+        "pydantic",
+        "pytest",
+        "pytest_asyncio",
+        "redis",
+    }
 )
 OPTIONAL_MYPY = (
     "# mypy: allow-subclassing-any, allow-untyped-decorators\n"

@@ -21,7 +21,8 @@ KEYS = {"api_key": "a" * 32, "app_key": "b" * 40, "base_url": "http://localhost:
 def pyproject_bounds() -> dict[str, tuple[str, str | None]]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     found: dict[str, tuple[str, str | None]] = {}
-    for requirement in [*project["dependencies"], *project["optional-dependencies"]["emulator"]]:
+    extras = project["optional-dependencies"]
+    for requirement in [*project["dependencies"], *extras["emulator"], *extras["redis"]]:
         name = re.match(r"[A-Za-z0-9_.-]+", requirement)[0]  # type: ignore[index]
         low = re.search(r">=([\d.]+)", requirement)
         high = re.search(r"<([\d.]+)", requirement)

@@ -27,6 +27,8 @@ BOUNDS: dict[str, tuple[str, str | None]] = {
     "starlette": ("0.40", None),
     "uvicorn": ("0.30", None),
     "pydantic": ("2.7", "3"),
+    # The redis extra (rate_limit_store=).
+    "redis": ("5.0", "9"),
 }
 
 _checked: set[str] = set()

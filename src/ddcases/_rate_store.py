@@ -28,10 +28,13 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._logs import logger
 from ._windows import CROWDED_FOR, GUARD, NEVER, PROBE_WIDTH
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis  # noqa: F401 - what rate_limit_store= takes, for _client
 
 __all__ = ["OBSERVE", "RESERVE", "WAIT", "RateStore", "store_location"]
 
@@ -249,6 +252,9 @@ class RateStore:
             raise ImportError(
                 "rate_limit_store needs redis-py: pip install 'ddcases[redis]'"
             ) from exc
+        from ._dependencies import check_versions
+
+        check_versions()  # redis was not imported yet when the client checked the others
         self.location = store_location(store)
         if isinstance(store, str):
             self._client = aioredis.Redis.from_url(
