@@ -43,12 +43,10 @@ from ._transport import RetryTransport
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from redis.asyncio import Redis
-
     from ddcases_api.models import Project
 
     from ._operations import Operation, Operations, OperationsWithRawResponse
-    from ._rate_store import RateStore
+    from ._rate_store import RateStore, Redis
 
 __all__ = ["CaseManagement"]
 
