@@ -34,7 +34,7 @@ from ._logs import logger
 from ._windows import CROWDED_FOR, GUARD, NEVER, PROBE_WIDTH
 
 if TYPE_CHECKING:
-    from redis.asyncio import Redis  # noqa: F401 - what rate_limit_store= takes, for _client
+    from redis.asyncio import Redis as Redis  # noqa: PLC0414 - re-exported for _client
 
 __all__ = ["OBSERVE", "RESERVE", "WAIT", "RateStore", "store_location"]
 
