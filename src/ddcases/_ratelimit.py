@@ -226,18 +226,20 @@ class RateLimiter:
         try:
             while True:
                 store = self.store
+                watch = store is not None  # for the store to come back while we wait
                 if store is not None and store.available:
                     turn = await self._shared_turn(store, bucket, route, again)
                     if turn is not None:
                         return turn
                     # The store knows no limit (yet, or any more) or failed: pace by ourselves.
+                    watch = not store.available
                 schedule = bucket.schedule
                 if schedule is None:
                     break
-                turn = await self._local_turn(schedule, bucket, again)
+                turn = await self._local_turn(schedule, bucket, again, watch)
                 if turn is not None:
                     return turn
-                # The store is due another try (it may be back): ask it for a turn.
+                # The failed store is due another try (it may be back): ask it for a turn.
             if bucket.paced:
                 await self._wait_turn(bucket)
             return None
@@ -246,10 +248,10 @@ class RateLimiter:
             raise
 
     async def _local_turn(
-        self, schedule: WindowSchedule, bucket: Bucket, again: Ticket | None
+        self, schedule: WindowSchedule, bucket: Bucket, again: Ticket | None, watch: bool
     ) -> Ticket | None:
         """A turn from this process's schedule, waited for; None when, while waiting, the
-        fleet's store became due another try."""
+        fleet's failed store became due another try (``watch``: it had failed)."""
         store = self.store
         now = self._clock()
         if store is not None:
@@ -263,7 +265,7 @@ class RateLimiter:
             delay, window, index, probe = schedule.reserve(now)
         while 0 < delay <= self.max_wait and bucket.schedule is schedule:
             await self._wait(delay)
-            if store is not None and store.available:
+            if watch and store is not None and store.available:
                 return None
             delay = schedule.wait(window, index, probe, self._clock())
             if delay < 0:  # stale: the window was spent or may be over
