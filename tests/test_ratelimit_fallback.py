@@ -89,7 +89,8 @@ async def test_the_process_paces_itself_when_the_store_has_no_turn(
     # The store still has no turn to give: the request is paced by the process, and goes.
     start = time.now
     turn = await asyncio.wait_for(limiter.acquire(bucket, "GetCase"), 5)
-    assert turn is not None and not turn.shared
+    assert turn is not None
+    assert not turn.shared
     assert 0 < time.now - start <= 1.1  # the next window, not never
     if answer_of_store == "":
         # The report of an answer carries the windows the process knows, for the store to start
