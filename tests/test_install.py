@@ -70,14 +70,17 @@ def _imports(tmp_path: Path, *modules: str) -> bool:
 
 
 def test_the_checkout_commands_work_as_written(tmp_path: Path) -> None:
-    clone, plain, extras, _ = install_block()
+    clone, plain, emulator, redis, _ = install_block()
     assert clone == "git clone <repository URL> ddcases"
     _clone(tmp_path)
     _pip(tmp_path, plain)
     assert _imports(tmp_path, "ddcases", "ddcases.testing", "aiohttp", "orjson")
     assert not _imports(tmp_path, "starlette")
-    _pip(tmp_path, extras)
+    assert not _imports(tmp_path, "redis")
+    _pip(tmp_path, emulator)
     assert _imports(tmp_path, "ddcases.emulator", "starlette", "uvicorn", "pydantic")
+    _pip(tmp_path, redis)
+    assert _imports(tmp_path, "ddcases._rate_store", "redis.asyncio")
 
 
 def test_the_git_url_command_works_as_written(tmp_path: Path) -> None:

@@ -246,13 +246,16 @@ class RateStore:
     """
 
     def __init__(self, store: Any, key: str, *, clock: Callable[[], float] = time.monotonic):
+        from ._dependencies import BOUNDS, check_versions
+
         try:
             import redis.asyncio as aioredis
-        except ImportError as exc:  # pragma: no cover - exercised by tests/test_install.py
+        except ImportError as exc:  # tests/vendoring/test_runtime.py, in a venv without it
+            low, high = BOUNDS["redis"]
             raise ImportError(
-                "rate_limit_store needs redis-py: pip install 'ddcases[redis]'"
+                "rate_limit_store needs redis-py, which is not installed: pip install "
+                f"'redis>={low},<{high}' (the redis extra)"
             ) from exc
-        from ._dependencies import check_versions
 
         check_versions()  # redis was not imported yet when the client checked the others
         self.location = store_location(store)

@@ -109,3 +109,37 @@ def test_a_copy_says_once_when_a_dependency_is_outside_its_bounds(plain_dest: Pa
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"{NAME}: httpx 0.29.0 is installed, outside the versions")
     assert "install 'httpx>=0.28,<0.29'" in lines[0]
+
+
+SHARED_STORE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from {name} import CaseManagement
+try:
+    dd = CaseManagement(
+        api_key="a" * 32, app_key="b" * 40, base_url="http://localhost:8126",
+        rate_limit_store="redis://127.0.0.1:9/0",
+    )
+except ImportError as exc:
+    print("ImportError:", exc)
+else:
+    print(type(dd._http._transport.limiter.store).__name__)
+"""
+
+
+@pytest.mark.parametrize(("venv", "expected"), [("all", "RateStore"), ("no-redis", "ImportError")])
+def test_a_copy_shares_the_rate_limit_only_where_redis_is_installed(
+    venv: str, expected: str, plain_dest: Path
+) -> None:
+    """Issue 19: rate_limit_store= needs redis-py; without it, a clear error naming the extra."""
+    python = runtime_venvs.ensure(venv)
+    result = subprocess.run(
+        [str(python), "-I", "-c", SHARED_STORE.format(name=NAME), str(plain_dest)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.startswith(expected), result.stdout + result.stderr
+    if expected == "ImportError":
+        assert "pip install 'redis>=5.0,<9'" in result.stdout
