@@ -7,7 +7,7 @@ SPEC := openapi.yaml
 LINT_PATHS := $(wildcard src tests bench examples scripts generator)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv generate check-generated validate-spec lint format typecheck pytest test docs docs-serve dist bench demo vendor vendor-check runtime-venvs api-diff lock clean
+.PHONY: services venv generate check-generated validate-spec lint format typecheck pytest test docs docs-serve dist bench demo vendor vendor-check runtime-venvs api-diff lock clean
 
 venv: $(STAMP)
 
@@ -60,7 +60,11 @@ runtime-venvs: $(STAMP)
 pytest: $(STAMP) runtime-venvs docs
 	DDCASES_DOCS_SITE=$(CURDIR)/site $(BIN)/python -m pytest
 
-test: venv validate-spec check-generated lint typecheck docs pytest
+test: services venv validate-spec check-generated lint typecheck docs pytest
+
+# Debian's chromium and redis-server, installed when missing (scripts/services.sh).
+services:
+	@bash scripts/services.sh
 
 # The documentation site (mkdocs.yml): guides from docs/, the API reference written from the code
 # at build time (scripts/docs_reference.py). --strict: a warning, a broken link or a missing

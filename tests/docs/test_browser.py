@@ -4,8 +4,8 @@ used) opens the site from a loopback HTTP server, searches, follows the first hi
 method's signature there; a screenshot of the ``dd.cases`` reference page is kept as a build
 artifact (``build/artifacts/``, or ``$DDCASES_ARTIFACTS``), not committed.
 
-Skipped, saying why, where no Chromium is installed (``apt-get install chromium``; ``.ci/run``
-installs it) or Playwright's package is missing.
+Skipped, saying why, where no Chromium is installed (``apt-get install chromium``; ``make test``
+installs it, scripts/services.sh) or Playwright's package is missing.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ async def page(site: Path) -> AsyncIterator[Any]:
     if executable is None:
         pytest.skip(
             "no Chromium to drive: install Debian's package (apt-get install -y chromium), "
-            "or set DDCASES_CHROMIUM; .ci/run installs it"
+            "or set DDCASES_CHROMIUM; make test installs it (scripts/services.sh)"
         )
     try:
         from playwright.async_api import async_playwright

@@ -37,9 +37,9 @@ def redis_server() -> Iterator[RedisServer]:
     the test may stop and start it. Skips only when the binary is missing."""
     if redis_server_path() is None:
         pytest.skip(
-            "redis-server is not installed and could not be installed: .ci/run installs "
-            "Debian's redis-server package only when run as root with apt-get "
-            "(apt-get install redis-server)"
+            "redis-server is not installed and could not be installed: make test installs "
+            "Debian's redis-server package (scripts/services.sh) only when run as root with "
+            "apt-get (apt-get install redis-server)"
         )
     with RedisServer() as server:
         yield server
