@@ -95,16 +95,21 @@ for _ in range(3):
 """
 
 
-def test_a_copy_says_once_when_a_dependency_is_outside_its_bounds(plain_dest: Path) -> None:
-    """Issue 18 item 6: a vendored copy has no installer holding pyproject's bounds."""
-    python = runtime_venvs.ensure("bare")
-    result = subprocess.run(
-        [str(python), "-I", "-c", OUT_OF_BOUNDS.format(name=NAME), str(plain_dest)],
+def run_on_copy(venv: str, program: str, dest: Path) -> subprocess.CompletedProcess[str]:
+    """``program`` (its ``{name}`` the copy's) run isolated in ``venv``, ``dest`` its argument."""
+    python = runtime_venvs.ensure(venv)
+    return subprocess.run(
+        [str(python), "-I", "-c", program.format(name=NAME), str(dest)],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
+
+
+def test_a_copy_says_once_when_a_dependency_is_outside_its_bounds(plain_dest: Path) -> None:
+    """Issue 18 item 6: a vendored copy has no installer holding pyproject's bounds."""
+    result = run_on_copy("bare", OUT_OF_BOUNDS, plain_dest)
     lines = [line for line in result.stderr.splitlines() if "httpx 0.29.0" in line]
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"{NAME}: httpx 0.29.0 is installed, outside the versions")
@@ -131,15 +136,8 @@ else:
 def test_a_copy_shares_the_rate_limit_only_where_redis_is_installed(
     venv: str, expected: str, plain_dest: Path
 ) -> None:
-    """Issue 19: rate_limit_store= needs redis-py; without it, a clear error naming the extra."""
-    python = runtime_venvs.ensure(venv)
-    result = subprocess.run(
-        [str(python), "-I", "-c", SHARED_STORE.format(name=NAME), str(plain_dest)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    """Issue 19: rate_limit_store= needs redis-py; without it, a clear error naming it."""
+    result = run_on_copy(venv, SHARED_STORE, plain_dest)
     assert result.stdout.startswith(expected), result.stdout + result.stderr
     if expected == "ImportError":
         assert "pip install 'redis>=5.0,<9'" in result.stdout
