@@ -292,9 +292,8 @@ class RateStore:
         self, route: str, name: str | None, now: float
     ) -> tuple[str, float, int, int, bool] | str | None:
         """A turn for ``route``'s bucket: ``(bucket name, seconds to wait, window, place in the
-        window, probe)``;
-        the bucket's name alone when the store knows no limit for it; None when the store
-        failed (the caller paces by itself)."""
+        window, probe)``; the bucket's name alone when the store knows no limit for it; None
+        when the store failed (the caller paces by itself)."""
         answer = await self._call(self._reserve, [route, name or "", repr(now), TTL_MS])
         if answer is None:
             return None
@@ -304,13 +303,10 @@ class RateStore:
             bucket = _text(answer[0])
             if len(answer) == 1:
                 return bucket  # (not proof enough that the store is back)
-            delay, window, index = float(answer[1]), int(answer[2]), int(answer[3])
+            delay, window, index = _delay(answer[1], 0), int(answer[2]), int(answer[3])
             probe = int(answer[4])
         except (TypeError, ValueError, IndexError, KeyError) as exc:
             self._failed(exc)
-            return None
-        if not 0 <= delay < 1e7:  # NaN too
-            self._failed(ValueError(f"a wait of {delay}"))
             return None
         self._answered()
         return bucket, delay, window, index, probe == 1
@@ -326,12 +322,9 @@ class RateStore:
             return None
         try:
             text = _text(answer)
-            delay = float(text) if text else None
+            delay = _delay(text, -1) if text else None
         except (TypeError, ValueError) as exc:
             self._failed(exc)
-            return None
-        if delay is not None and not -1 <= delay < 1e7:
-            self._failed(ValueError(f"a wait of {delay}"))
             return None
         self._answered()
         return delay
@@ -415,3 +408,11 @@ def _text(value: object) -> str:
     if isinstance(value, str):
         return value
     raise TypeError(f"a bucket name of type {type(value).__name__}")
+
+
+def _delay(value: object, low: float) -> float:
+    """A wait the store answered, in seconds: a number from ``low`` up to days (not NaN)."""
+    delay = float(_text(value))
+    if not low <= delay < 1e7:
+        raise ValueError(f"a wait of {delay}")
+    return delay

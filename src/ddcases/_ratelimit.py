@@ -38,7 +38,7 @@ from ._constants import (
     RETRY_AFTER_MS_HEADER,
 )
 from ._logs import logger
-from ._windows import WindowSchedule
+from ._windows import NEVER, WindowSchedule
 
 if TYPE_CHECKING:
     from ._rate_store import RateStore
@@ -155,7 +155,7 @@ class Bucket:
         #: Requests waiting for their turn or sent, and not yet answered.
         self.in_flight = 0
         #: The last shared window whose first answer this process reported to the store.
-        self.reported = -(2**62)
+        self.reported = NEVER
 
     @property
     def paced(self) -> bool:

@@ -32,7 +32,8 @@ def redis_server_path() -> str | None:
     return shutil.which("redis-server")
 
 
-def _free_port(host: str) -> int:
+def free_port(host: str) -> int:
+    """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as sock:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
@@ -80,7 +81,7 @@ class RedisServer:
         if self._dir is None:
             self._dir = tempfile.TemporaryDirectory(prefix="ddcases-redis-")
         if not self.port:
-            self.port = _free_port(self.host)
+            self.port = free_port(self.host)
         log_path = Path(self._dir.name) / "redis.log"
         self._log = log_path.open("ab")
         options = {

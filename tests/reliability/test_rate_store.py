@@ -23,7 +23,7 @@ from ddcases._windows import NEVER, WindowSchedule
 from ._fault_server import within
 from ._helpers import API_KEY, APP_KEY
 from ._rate_limited_server import RateLimitedServer
-from ._redis_server import RedisServer
+from ._redis_server import RedisServer, free_port
 
 LIMIT, PERIOD = 100, 1.0
 WALL = 1_780_000_000.0  # the store works on the wall clock
@@ -201,12 +201,7 @@ async def _hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -
 
 
 def _closed_port_url() -> str:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"redis://fleet:s3cr3t-pa55@127.0.0.1:{port}/0"
+    return f"redis://fleet:s3cr3t-pa55@127.0.0.1:{free_port('127.0.0.1')}/0"
 
 
 @pytest.mark.parametrize("behaviour", ["refused", "garbage", "silent", "hangs up"])
